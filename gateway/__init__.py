@@ -1,0 +1,1 @@
+"""Satu Atap gateway: GraphQL (Strawberry on Starlette) and web pages over the graph."""

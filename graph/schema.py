@@ -1,0 +1,53 @@
+"""Constraints and indexes for the core labels, applied idempotently (``IF NOT EXISTS``).
+
+Run by ``ltsa graph init`` and by the gateway at start. Running it twice leaves the same schema.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from neo4j import Driver
+
+# (name, statement). Names are stable so that SHOW CONSTRAINTS/INDEXES can be compared across runs.
+CONSTRAINTS: Final = (
+    ("person_id", "CREATE CONSTRAINT person_id IF NOT EXISTS FOR (n:Person) REQUIRE n.personId IS UNIQUE"),
+    (
+        "source_record_key",
+        "CREATE CONSTRAINT source_record_key IF NOT EXISTS FOR (n:SourceRecord) REQUIRE n.key IS UNIQUE",
+    ),
+    ("agency_id", "CREATE CONSTRAINT agency_id IF NOT EXISTS FOR (n:Agency) REQUIRE n.agencyId IS UNIQUE"),
+    (
+        "employer_id",
+        "CREATE CONSTRAINT employer_id IF NOT EXISTS FOR (n:Employer) REQUIRE n.employerId IS UNIQUE",
+    ),
+    (
+        "placement_id",
+        "CREATE CONSTRAINT placement_id IF NOT EXISTS FOR (n:Placement) REQUIRE n.placementId IS UNIQUE",
+    ),
+    ("region_code", "CREATE CONSTRAINT region_code IF NOT EXISTS FOR (n:Region) REQUIRE n.code IS UNIQUE"),
+)
+
+INDEXES: Final = (
+    ("person_nik", "CREATE INDEX person_nik IF NOT EXISTS FOR (n:Person) ON (n.nik)"),
+    ("person_passport", "CREATE INDEX person_passport IF NOT EXISTS FOR (n:Person) ON (n.passportNumber)"),
+    (
+        "source_record_source",
+        "CREATE INDEX source_record_source IF NOT EXISTS FOR (n:SourceRecord) ON (n.source)",
+    ),
+)
+
+
+def apply_schema(driver: Driver, database: str = "neo4j") -> None:
+    """Create every constraint and index that is missing, then wait until indexes are online."""
+    with driver.session(database=database) as session:
+        for _name, statement in (*CONSTRAINTS, *INDEXES):
+            session.run(statement).consume()
+        session.run("CALL db.awaitIndexes(300)").consume()
+
+
+def describe_schema(driver: Driver, database: str = "neo4j") -> list[tuple[str, str]]:
+    """(kind, name) of every constraint and index, sorted; lets tests compare two runs."""
+    constraints, _, _ = driver.execute_query("SHOW CONSTRAINTS YIELD name", database_=database)
+    indexes, _, _ = driver.execute_query("SHOW INDEXES YIELD name", database_=database)
+    return sorted([("constraint", r["name"]) for r in constraints] + [("index", r["name"]) for r in indexes])

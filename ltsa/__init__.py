@@ -1,0 +1,1 @@
+"""The ``ltsa`` command line: one verb per pipeline step, orchestrating linkage/, graph/ and gateway/."""

@@ -1,0 +1,51 @@
+"""Shared fixtures. One real Neo4j per test session: NEO4J_URI if set, else the embedded local server."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from neo4j import Driver
+
+from graph.connection import Neo4jSettings, connect
+from graph.local_server import LocalNeo4j
+
+
+@pytest.fixture(scope="session")
+def neo4j_server() -> Iterator[LocalNeo4j | None]:
+    """The local server started for this test run, or None when NEO4J_URI points elsewhere."""
+    if os.environ.get("NEO4J_URI"):
+        yield None
+        return
+    server = LocalNeo4j(data_dir=Path(tempfile.mkdtemp(prefix="satu-atap-test-neo4j-")))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def neo4j_settings(neo4j_server: LocalNeo4j | None) -> Neo4jSettings:
+    if neo4j_server is None:
+        return Neo4jSettings.from_env()
+    return Neo4jSettings.from_env(uri=neo4j_server.uri)
+
+
+@pytest.fixture(scope="session")
+def neo4j_driver(neo4j_settings: Neo4jSettings) -> Iterator[Driver]:
+    driver = connect(neo4j_settings)
+    try:
+        yield driver
+    finally:
+        driver.close()
+
+
+@pytest.fixture()
+def clean_graph(neo4j_driver: Driver) -> Driver:
+    """A driver over an empty graph (schema kept): tests own the data they assert on."""
+    neo4j_driver.execute_query("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+    return neo4j_driver
