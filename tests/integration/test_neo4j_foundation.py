@@ -17,6 +17,7 @@ from neo4j import Driver
 from graph.connection import Neo4jSettings, Neo4jUnavailable, connect
 from graph.local_server import LocalNeo4j, LocalNeo4jError
 from graph.schema import CONSTRAINTS, INDEXES, apply_schema, describe_schema
+from tests.processes import java_pids
 
 pytestmark = pytest.mark.neo4j
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -94,30 +95,14 @@ def test_no_orphaned_java_when_parent_is_killed() -> None:
     )
     assert child.stdout is not None
     assert child.stdout.readline().startswith("bolt://")
-    java = _java_pids(str(marker_dir))
+    java = java_pids(str(marker_dir))
     assert java, "the Neo4j child should be running"
     child.kill()
     child.wait()
     deadline = time.monotonic() + 60
-    while _java_pids(str(marker_dir)) and time.monotonic() < deadline:
+    while java_pids(str(marker_dir)) and time.monotonic() < deadline:
         time.sleep(0.5)
-    assert _java_pids(str(marker_dir)) == []
-
-
-def _java_pids(marker: str) -> list[int]:
-    """Live Java processes whose command line mentions ``marker`` (read from /proc, never truncated)."""
-    pids = []
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            args = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-            state = (proc / "stat").read_text().split(") ", 1)[1][0]
-        except OSError:
-            continue
-        if "java" in args and marker in args and state != "Z":
-            pids.append(int(proc.name))
-    return pids
+    assert java_pids(str(marker_dir)) == []
 
 
 def test_session_server_stops_cleanly(tmp_path: Path) -> None:
@@ -127,4 +112,4 @@ def test_session_server_stops_cleanly(tmp_path: Path) -> None:
     server.stop()
     assert not server.running
     assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text().lower()
-    assert os.environ.get("NEO4J_URI") or _java_pids(str(tmp_path)) == []
+    assert os.environ.get("NEO4J_URI") or java_pids(str(tmp_path)) == []
