@@ -47,5 +47,7 @@ def neo4j_driver(neo4j_settings: Neo4jSettings) -> Iterator[Driver]:
 @pytest.fixture()
 def clean_graph(neo4j_driver: Driver) -> Driver:
     """A driver over an empty graph (schema kept): tests own the data they assert on."""
-    neo4j_driver.execute_query("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+    # CALL … IN TRANSACTIONS needs an auto-commit transaction, hence session.run, not execute_query.
+    with neo4j_driver.session() as session:
+        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
     return neo4j_driver
