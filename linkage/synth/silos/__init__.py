@@ -1,0 +1,1 @@
+"""The seven silo writers; each declares the manifest entry that reads its files back."""
