@@ -85,16 +85,14 @@ class LocalNeo4j:
     uri: str = ""
     _log: list[str] = field(default_factory=list, repr=False)
 
-    def start(self, timeout: float = 120.0) -> str:
-        """Start the server and wait until Bolt accepts connections; return the Bolt URI."""
+    def command(self, port: int, *, watch_stdin: bool = True) -> list[str]:
+        """The launcher's command line (builds the jar if needed); ``watch_stdin`` ties it to its parent."""
         jar = build_launcher()
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        port = self.port or free_port(self.host)
-        cmd = [
+        return [
             "java",
             f"-Xmx{self.heap}",
             "-XX:+UseSerialGC",
-            "-Dneo4j.watch_stdin=true",
+            f"-Dneo4j.watch_stdin={str(watch_stdin).lower()}",
             f"-Dneo4j.data={self.data_dir}",
             f"-Dneo4j.host={self.host}",
             f"-Dneo4j.port={port}",
@@ -104,6 +102,11 @@ class LocalNeo4j:
             "-jar",
             str(jar),
         ]
+
+    def start(self, timeout: float = 120.0) -> str:
+        """Start the server and wait until Bolt accepts connections; return the Bolt URI."""
+        cmd = self.command(self.port or free_port(self.host))
+        self.data_dir.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(
             cmd,
             stdin=subprocess.PIPE,  # closed when we die: the launcher then shuts down
