@@ -1,0 +1,296 @@
+"""Satu Atap's linkage engine vs Splink 5 (DuckDB backend), side by side on the same data and config.
+
+Data: ``ltsa synth --people N`` silos read back with ``linkage.ingest.run_ingest`` (the canonical table),
+or FEBRL 4 with ``--febrl4`` when synthetic data is not wanted. Each tool runs in its own process (so
+peak memory is its own) over the same records, the same derived blocking keys and the same blocking
+rules; Splink gets the translation of our comparisons into its comparison levels (same fields, same
+thresholds, term-frequency adjustment on the same levels), u from 1e6 random pairs like ours, λ from a
+deterministic rule and EM sessions blocked on birth date and on the first rule. Both end with connected
+components at the same match weight (our auto-match weight), then pairwise and B-cubed F1 vs the truth.
+
+    .venv/bin/python benchmarks/linkage_vs_splink.py --people 20000
+    .venv/bin/python benchmarks/linkage_vs_splink.py --febrl4
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from linkage.blocking import blocking_keys
+from linkage.comparison.base import Comparison
+from linkage.comparison.dates import DateComparison
+from linkage.comparison.identifiers import ExactComparison, IdentifierComparison, PrefixComparison
+from linkage.comparison.names import NameComparison, StringComparison
+from linkage.comparison.nik import PREFIX, NikComparison
+from linkage.engine import LinkConfig, score
+from linkage.evaluate import evaluate_clusters
+from linkage.febrl import connected_clusters
+
+U_SAMPLE_PAIRS = 1_000_000
+
+
+def prepare_synthetic(people: int, seed: int, workdir: Path) -> tuple[Path, Path]:
+    """Silos, then the canonical table; reused when the folder already holds them."""
+    from linkage.ingest import run_ingest
+    from linkage.synth import generate
+
+    silos, ingested = workdir / f"synth-{people}-{seed}", workdir / f"ingest-{people}-{seed}"
+    if not (silos / "truth.parquet").exists():
+        generate(people, seed, silos)
+    if not (ingested / "canonical.parquet").exists():
+        run_ingest(silos / "manifest.toml", ingested)
+    return ingested / "canonical.parquet", silos / "truth.parquet"
+
+
+def prepare_febrl4(workdir: Path) -> tuple[Path, Path]:
+    from linkage.febrl import load
+
+    records, truth = load(4)
+    canonical, truth_path = workdir / "febrl4.parquet", workdir / "febrl4-truth.parquet"
+    records.to_parquet(canonical, index=False)
+    truth.rename("person_id").rename_axis("record_key").reset_index().to_parquet(truth_path, index=False)
+    return canonical, truth_path
+
+
+def link_config(febrl4: bool) -> LinkConfig:
+    if febrl4:
+        from linkage.febrl import config
+
+        return config(cross_source_only=True)
+    return LinkConfig.default()
+
+
+def run_ours(records: pd.DataFrame, config: LinkConfig) -> tuple[pd.Series, dict[str, float], dict[str, int]]:
+    stages: dict[str, float] = {}
+    start = time.perf_counter()
+    scored = score(records, config)
+    stages["block+compare+score"] = time.perf_counter() - start
+    start = time.perf_counter()
+    clusters = connected_clusters(records["record_key"], scored.pairs, config.auto_match_weight)
+    stages["cluster"] = time.perf_counter() - start
+    counts = {"candidate_pairs": int(scored.report["total_pairs"]), "returned_pairs": len(scored.pairs)}
+    return clusters, stages, counts
+
+
+def splink_comparison(comparison: Comparison) -> Any:
+    """Our comparison as Splink comparison levels (same columns, thresholds and TF settings)."""
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    def custom(column: str, levels: list[Any]) -> Any:
+        return cl.CustomComparison(
+            output_column_name=comparison.name,
+            comparison_levels=[cll.NullLevel(column), *levels, cll.ElseLevel()],
+        )
+
+    tf = comparison.tf_column is not None
+    if isinstance(comparison, NameComparison):
+        return custom(
+            comparison.column,
+            [
+                cll.ExactMatchLevel(comparison.column, term_frequency_adjustments=tf),
+                cll.ExactMatchLevel(comparison.sorted_keys_column),
+                cll.Or(
+                    cll.JaroWinklerLevel(comparison.informative_column, comparison.close),
+                    cll.JaroWinklerLevel(comparison.sorted_column, comparison.close),
+                ),
+                cll.Or(
+                    cll.JaroWinklerLevel(comparison.informative_column, comparison.similar),
+                    cll.JaroWinklerLevel(comparison.sorted_column, comparison.similar),
+                ),
+            ],
+        )
+    if isinstance(comparison, StringComparison):
+        levels: list[Any] = [cll.ExactMatchLevel(comparison.column, term_frequency_adjustments=tf)]
+        levels += [cll.JaroWinklerLevel(comparison.column, t) for t in comparison.thresholds]
+        return custom(comparison.column, levels)
+    if isinstance(comparison, NikComparison):
+        c = comparison.column
+        return custom(
+            c,
+            [
+                cll.ExactMatchLevel(c),
+                cll.DamerauLevenshteinLevel(c, 1),
+                cll.CustomLevel(f"substr({c}_l, 1, {PREFIX.stop}) = substr({c}_r, 1, {PREFIX.stop})"),
+                cll.CustomLevel(f"substr({c}_l, 7, 6) = substr({c}_r, 7, 6)"),
+            ],
+        )
+    if isinstance(comparison, DateComparison):
+        c = comparison.column
+        swap = " AND ".join(
+            f"substr({c}_l, {a}, {n}) = substr({c}_r, {b}, {n})"
+            for a, b, n in ((1, 1, 4), (6, 9, 2), (9, 6, 2))
+        )
+        return custom(
+            c,
+            [
+                cll.ExactMatchLevel(c),
+                cll.CustomLevel(swap),
+                cll.LevenshteinLevel(c, 1),
+                cll.CustomLevel(f"substr({c}_l, 1, 4) = substr({c}_r, 1, 4)"),
+            ],
+        )
+    if isinstance(comparison, IdentifierComparison):
+        c = comparison.column
+        return custom(c, [cll.ExactMatchLevel(c, term_frequency_adjustments=tf), cll.LevenshteinLevel(c, 1)])
+    if isinstance(comparison, ExactComparison):
+        return custom(
+            comparison.column, [cll.ExactMatchLevel(comparison.column, term_frequency_adjustments=tf)]
+        )
+    if isinstance(comparison, PrefixComparison):
+        c = comparison.column
+        prefixes = [
+            cll.CustomLevel(
+                f"substr(replace({c}_l, '.', ''), 1, {p}) = substr(replace({c}_r, '.', ''), 1, {p})"
+            )
+            for p in comparison.prefixes
+        ]
+        return custom(c, [cll.ExactMatchLevel(c), *prefixes])
+    raise TypeError(f"no Splink translation for {comparison!r}")
+
+
+def run_splink(
+    records: pd.DataFrame, config: LinkConfig
+) -> tuple[pd.Series, dict[str, float], dict[str, int]]:
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    stages: dict[str, float] = {}
+    start = time.perf_counter()
+    keys = blocking_keys(records).rename(columns={"record_key": "unique_id"})
+    keys = keys.drop(columns=[c for c in keys.columns if keys[c].dtype != object]).fillna("")
+    keys = keys.replace("", None)  # Splink's null levels expect SQL NULL for "missing"
+    rules: list[Any] = [block_on(*rule.on) for rule in config.blocking_rules]
+    settings = SettingsCreator(
+        link_type="link_only" if config.cross_source_only else "dedupe_only",
+        blocking_rules_to_generate_predictions=rules,
+        comparisons=[splink_comparison(c) for c in config.comparisons],
+        retain_intermediate_calculation_columns=False,
+        retain_matching_columns=False,
+    )
+    db_api = DuckDBAPI()
+    inputs: Any = (
+        [db_api.register(frame) for _, frame in keys.groupby("source", sort=True)]
+        if config.cross_source_only
+        else db_api.register(keys)
+    )
+    linker = Linker(inputs, settings, log_level=40)
+    stages["setup"] = time.perf_counter() - start
+    start = time.perf_counter()
+    linker.training.estimate_probability_two_random_records_match([rules[0]], recall=0.8)
+    linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=1)
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("birth_date"))
+    linker.training.estimate_parameters_using_expectation_maximisation(rules[0])
+    stages["train"] = time.perf_counter() - start
+    start = time.perf_counter()
+    predictions = linker.inference.predict(threshold_match_weight=config.floor_weight)
+    stages["predict"] = time.perf_counter() - start
+    start = time.perf_counter()
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
+        predictions, threshold_match_weight=config.auto_match_weight
+    ).as_pandas_dataframe()
+    stages["cluster"] = time.perf_counter() - start
+    returned = int(predictions.as_duckdbpyrelation().count("*").fetchall()[0][0])
+    return clusters.set_index("unique_id")["cluster_id"], stages, {"returned_pairs": returned}
+
+
+def run_tool(tool: str, canonical: Path, truth_path: Path, febrl4: bool) -> dict[str, Any]:
+    """One tool in this process: time it, evaluate it, report peak RSS."""
+    records = pd.read_parquet(canonical)
+    truth = pd.read_parquet(truth_path).set_index("record_key")["person_id"]
+    truth = truth.reindex(records["record_key"]).dropna()
+    config = link_config(febrl4)
+    runner = run_ours if tool == "ours" else run_splink
+    start = time.perf_counter()
+    clusters, stages, counts = runner(records, config)
+    total = time.perf_counter() - start
+    metrics = evaluate_clusters(clusters, truth)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "tool": tool,
+        "records": len(records),
+        **counts,
+        "seconds": total,
+        "stages": stages,
+        "pairwise": metrics["pairwise"],
+        "bcubed": metrics["bcubed"],
+        "peak_rss_mb": peak_mb,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--febrl4", action="store_true", help="FEBRL 4 instead of synthetic silos")
+    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "ltsa-bench")
+    parser.add_argument("--tools", default="ours,splink")
+    parser.add_argument("--run", choices=("ours", "splink"), help=argparse.SUPPRESS)
+    parser.add_argument("--canonical", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--truth", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.run:
+        print(json.dumps(run_tool(args.run, args.canonical, args.truth, args.febrl4)))
+        return
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    canonical, truth = (
+        prepare_febrl4(args.workdir)
+        if args.febrl4
+        else prepare_synthetic(args.people, args.seed, args.workdir)
+    )
+    print(f"data ready in {time.perf_counter() - start:.1f} s: {canonical}", file=sys.stderr)
+    results = []
+    for tool in args.tools.split(","):
+        command = [
+            sys.executable,
+            __file__,
+            "--run",
+            tool,
+            "--canonical",
+            str(canonical),
+            "--truth",
+            str(truth),
+        ]
+        command += ["--febrl4"] if args.febrl4 else []
+        output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+        results.append(json.loads(output.strip().splitlines()[-1]))
+    print_table(results, "FEBRL 4" if args.febrl4 else f"synth --people {args.people} --seed {args.seed}")
+
+
+def print_table(results: list[dict[str, Any]], data: str) -> None:
+    candidates = max(r.get("candidate_pairs", 0) for r in results)
+    print(f"data: {data}; records: {results[0]['records']:,}; candidate pairs (same rules): {candidates:,}")
+    print(
+        f"{'tool':8} {'returned':>10} {'seconds':>8} {'µs/cand':>8} {'pair P':>7} {'pair R':>7} "
+        f"{'pair F1':>7} {'B3 F1':>7} {'peak MB':>8}  stages"
+    )
+    for r in results:
+        per_pair = 1e6 * r["seconds"] / max(candidates, 1)
+        p = r["pairwise"]
+        stages = ", ".join(f"{k} {v:.2f}" for k, v in r["stages"].items())
+        print(
+            f"{r['tool']:8} {r['returned_pairs']:>10,} {r['seconds']:>8.2f} {per_pair:>8.2f} "
+            f"{p['precision']:>7.4f} {p['recall']:>7.4f} {p['f1']:>7.4f} {r['bcubed']['f1']:>7.4f} "
+            f"{r['peak_rss_mb']:>8.0f}  {stages}"
+        )
+    if len(results) == 2:
+        ours, peer = results
+        print(
+            f"ratio ours/splink: time {ours['seconds'] / peer['seconds']:.2f}, "
+            f"peak memory {ours['peak_rss_mb'] / peer['peak_rss_mb']:.2f}, "
+            f"pairwise F1 {ours['pairwise']['f1'] - peer['pairwise']['f1']:+.4f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

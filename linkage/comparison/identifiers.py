@@ -1,0 +1,62 @@
+"""Identifier comparisons: passport, phone, family-card number, region code, sex.
+
+Identifiers agree exactly or by one keystroke; anything else is disagreement. Shared identifiers are
+the classic false-link trap (a broker's phone on a hundred workers' forms, one KK number for a whole
+family), which is what term-frequency adjustment on the exact level is for.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from rapidfuzz.distance import Levenshtein
+
+from .base import Comparison, assign_levels
+from .kernels import PairFrame
+
+
+class ExactComparison(Comparison):
+    levels = ("exact", "different")
+
+    def __init__(self, name: str, column: str, tf: bool = False) -> None:
+        self.name = name
+        self.column = column
+        self.tf_column = column if tf else None
+
+    def compare(self, pairs: PairFrame) -> np.ndarray:
+        return assign_levels([pairs.exact(self.column)], pairs.either_missing(self.column))
+
+
+class IdentifierComparison(Comparison):
+    levels = ("exact", "one_edit", "different")
+
+    def __init__(self, name: str, column: str, tf: bool = True) -> None:
+        self.name = name
+        self.column = column
+        self.tf_column = column if tf else None
+
+    def compare(self, pairs: PairFrame) -> np.ndarray:
+        missing, exact = pairs.either_missing(self.column), pairs.exact(self.column)
+        distance = pairs.similarity(
+            self.column, Levenshtein.distance, where=~(missing | exact), score_cutoff=1
+        )
+        return assign_levels([exact, distance == 1], missing)
+
+
+class PrefixComparison(Comparison):
+    """Hierarchical codes (region: province.regency.district): exact, then shared prefixes."""
+
+    def __init__(self, name: str, column: str, prefixes: tuple[int, ...] = (4, 2)) -> None:
+        self.name = name
+        self.column = column
+        self.prefixes = prefixes
+        self.levels = ("exact", *(f"prefix_{p}" for p in prefixes), "different")
+        self.tf_column = None
+
+    def compare(self, pairs: PairFrame) -> np.ndarray:
+        codes, uniques = pairs.factorised(self.column)
+        conditions = [pairs.exact(self.column)]
+        for length in self.prefixes:
+            prefix = np.array([str(v).replace(".", "")[:length] for v in uniques] + [""], dtype=object)
+            left, right = prefix[codes[pairs.left]], prefix[codes[pairs.right]]
+            conditions.append((left == right) & (left != ""))
+        return assign_levels(conditions, pairs.either_missing(self.column))

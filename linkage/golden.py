@@ -1,0 +1,262 @@
+"""Golden records: one value per identity field per person, chosen by survivorship rules, with provenance.
+
+For every person and field, the distinct non-empty values its records give are ranked by, in order:
+
+1. **valid** — a value whose record carries no ``<field>_*`` flag beats a flagged one;
+2. **authority** — a source that is the authority for the field (by default Dukcapil for civil identity:
+   nik, kk_number, full_name, birth_date, birth_place, sex, mother_name; immigration for passport_number);
+3. **trust** — the highest manifest ``trust`` of the sources giving the value;
+4. **frequency** and **recency** — how many records give the value, and the latest event date of those
+   records (departure, return or complaint date). Stable facts (name, birth date, ...) rank frequency
+   first; volatile ones (phone, address, region, passport — people move, change SIMs, renew passports)
+   rank recency first;
+5. the smallest value, so the result never depends on input order.
+
+Provenance records, per field, the winning value, the record and source that gave it (the best record
+for that value by the same criteria) and ``rule``: the first criterion that separated the winner from
+the runner-up ("only_value" when every record agrees, "tie" when only step 5 did).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .canonical import PERSON_FIELDS
+from .linked import PERSON_COLUMNS
+
+DEFAULT_TRUST = 0.5  # a source without a manifest trust
+DEFAULT_AUTHORITIES: Mapping[str, tuple[str, ...]] = {
+    **dict.fromkeys(
+        ("nik", "kk_number", "full_name", "birth_date", "birth_place", "sex", "mother_name"), ("dukcapil",)
+    ),
+    "passport_number": ("imigrasi", "immigration"),
+}
+VOLATILE_FIELDS = frozenset({"phone", "address", "region_code", "passport_number"})
+EVENT_DATE_FIELDS = ("departure_date", "return_date", "complaint_date")
+
+
+@dataclass(frozen=True)
+class SurvivorshipRules:
+    """source_trust: source name → manifest trust (0..1). authorities: field → words; a source whose
+    name contains one of them (case-insensitive) is the authority for that field."""
+
+    source_trust: Mapping[str, float] = field(default_factory=dict)
+    authorities: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_AUTHORITIES))
+    volatile_fields: frozenset[str] = VOLATILE_FIELDS
+
+    def trust(self, sources: pd.Series) -> np.ndarray:
+        return sources.map(dict(self.source_trust)).fillna(DEFAULT_TRUST).to_numpy(dtype=np.float64)
+
+    def is_authority(self, field_name: str, sources: pd.Series) -> np.ndarray:
+        words = self.authorities.get(field_name, ())
+        if not words:
+            return np.zeros(len(sources), dtype=bool)
+        # A run has a handful of sources: decide per source name, then spread.
+        hit = {name: any(w in name.lower() for w in words) for name in sources.unique()}
+        return sources.map(hit).to_numpy(dtype=bool)
+
+
+_CRITERIA = ("valid", "authority", "trust", "first", "second")  # first/second: frequency/recency by field
+
+
+def is_family_row(records: pd.DataFrame) -> pd.Series:
+    """A row about a worker's family member (it has a relation to the worker or a family-card role)."""
+    return (records["relation"].fillna("") != "") | (records["family_role"].fillna("") != "")
+
+
+def _sorted_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """pd.factorize(values, sort=True), but sorting the uniques as fixed-width unicode (several times
+    faster than sorting Python strings)."""
+    codes, uniques = pd.factorize(values)
+    order = np.argsort(np.asarray(uniques, dtype=str), kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    return rank[codes], np.asarray(uniques, dtype=object)[order]
+
+
+@dataclass(frozen=True)
+class _Candidates:
+    """One entry per (record, field) with a value: integer codes and every ranking criterion, so all
+    sorting is numpy lexsort on numbers (strings are sorted once, when factorised)."""
+
+    columns: dict[str, np.ndarray]
+    values: np.ndarray  # value_code → value text; codes keep text order within a field
+
+
+def _candidates(records: pd.DataFrame, person: np.ndarray, rules: SurvivorshipRules) -> _Candidates:
+    sources = records["source"].astype(str)
+    trust = rules.trust(sources)
+    flags = "|" + records["flags"].fillna("").astype(str)
+    flagged = np.flatnonzero((flags != "|").to_numpy())  # most rows have no flag: only search the others
+    event = records[list(EVENT_DATE_FIELDS)].fillna("").astype(str).max(axis=1)
+    recency = event.rank(method="dense").to_numpy(dtype=np.int64)  # "" (no date) ranks lowest
+    key_rank, _ = _sorted_codes(records["record_key"].astype(str).to_numpy())  # keys are unique: a rank
+    parts: list[dict[str, np.ndarray]] = []
+    texts: list[np.ndarray] = []
+    offset = 0
+    for field_index, name in enumerate(PERSON_FIELDS):
+        values = records[name].fillna("").astype(str)
+        keep = (values != "").to_numpy()
+        if not keep.any():
+            continue
+        codes, uniques = _sorted_codes(values[keep].to_numpy())
+        invalid = np.zeros(len(records), dtype=bool)
+        invalid[flagged] = flags.iloc[flagged].str.contains(f"|{name}_", regex=False).to_numpy()
+        rows = np.flatnonzero(keep)
+        parts.append(
+            {
+                "person": person[rows],
+                "field": np.full(len(rows), field_index),
+                "value": codes + offset,
+                "row": rows,
+                "key_rank": key_rank[rows],
+                "valid": (~invalid[rows]).astype(np.int8),
+                "authority": rules.is_authority(name, sources)[rows].astype(np.int8),
+                "trust": trust[rows],
+                "recency": recency[rows],
+                "volatile": np.full(len(rows), name in rules.volatile_fields),
+            }
+        )
+        texts.append(np.asarray(uniques, dtype=object))
+        offset += len(uniques)
+    names = (
+        "person",
+        "field",
+        "value",
+        "row",
+        "key_rank",
+        "valid",
+        "authority",
+        "trust",
+        "recency",
+        "volatile",
+    )
+    columns = {c: np.concatenate([p[c] for p in parts]) if parts else np.empty(0, np.int64) for c in names}
+    return _Candidates(columns, np.concatenate(texts) if texts else np.empty(0, object))
+
+
+def _group_starts(*keys: np.ndarray) -> np.ndarray:
+    """Positions where any of the (sorted) keys changes: the first row of each group."""
+    if not len(keys[0]):
+        return np.empty(0, np.int64)
+    change = np.zeros(len(keys[0]), dtype=bool)
+    change[0] = True
+    for key in keys:
+        change[1:] |= key[1:] != key[:-1]
+    return np.flatnonzero(change)
+
+
+def _winners(candidates: _Candidates) -> dict[str, np.ndarray]:
+    """Per (person, field): the winning value code, the record row that gave it, and the deciding rule.
+
+    Step 1 keeps, per distinct value, its best record (valid, authority, trust, recency, smallest key)
+    and counts its records (frequency). Step 2 ranks the values; the runner-up decides the rule.
+    """
+    c = candidates.columns
+    order = np.lexsort(
+        (c["key_rank"], -c["recency"], -c["trust"], -c["authority"], -c["valid"], c["value"], c["person"])
+    )
+    s = {k: v[order] for k, v in c.items()}
+    starts = _group_starts(s["person"], s["value"])
+    v = {k: a[starts] for k, a in s.items()}
+    v["frequency"] = np.diff(np.append(starts, len(order)))
+    v["first"] = np.where(v["volatile"], v["recency"], v["frequency"])
+    v["second"] = np.where(v["volatile"], v["frequency"], v["recency"])
+
+    order = np.lexsort(
+        (
+            v["value"],
+            -v["second"],
+            -v["first"],
+            -v["trust"],
+            -v["authority"],
+            -v["valid"],
+            v["field"],
+            v["person"],
+        )
+    )
+    v = {k: a[order] for k, a in v.items()}
+    win = _group_starts(v["person"], v["field"])
+    nxt = np.minimum(win + 1, max(len(order) - 1, 0))
+    has_runner = (
+        (win + 1 < len(order)) & (v["person"][nxt] == v["person"][win]) & (v["field"][nxt] == v["field"][win])
+    )
+    volatile = v["volatile"][win]
+    rule = np.select(
+        [v[name][win] != v[name][nxt] for name in _CRITERIA],
+        [
+            np.full(len(win), "valid"),
+            np.full(len(win), "authority"),
+            np.full(len(win), "trust"),
+            np.where(volatile, "recency", "frequency"),
+            np.where(volatile, "frequency", "recency"),
+        ],
+        default="tie",
+    )
+    return {
+        "person": v["person"][win],
+        "field": v["field"][win],
+        "value": v["value"][win],
+        "row": v["row"][win],
+        "rule": np.where(has_runner, rule, "only_value"),
+    }
+
+
+def _provenance_json(
+    winners: dict[str, np.ndarray], texts: np.ndarray, records: pd.DataFrame, people: int
+) -> np.ndarray:
+    """Provenance JSON per person code; ``winners`` is sorted by person (as :func:`_winners` returns it)."""
+    quote = json.JSONEncoder(ensure_ascii=False).encode
+    # field and rule are fixed identifiers; value, record key and source come from the data and are quoted,
+    # each record's key and source once however many fields it wins.
+    rows, row_code = np.unique(winners["row"], return_inverse=True)
+    origin = (
+        '"record_key":'
+        + records["record_key"].astype(str).iloc[rows].map(quote)
+        + ',"source":'
+        + records["source"].astype(str).iloc[rows].map(quote)
+    ).to_numpy()[row_code]
+    fragments = [
+        f'"{PERSON_FIELDS[f]}":{{"value":{quote(value)},{where},"rule":"{rule}"}}'
+        for f, value, where, rule in zip(
+            winners["field"].tolist(), texts.tolist(), origin.tolist(), winners["rule"].tolist(), strict=True
+        )
+    ]
+    documents = np.full(people, "{}", dtype=object)
+    starts = _group_starts(winners["person"])
+    ends = np.append(starts[1:], len(fragments)).astype(np.int64)
+    for person, a, b in zip(winners["person"][starts].tolist(), starts.tolist(), ends.tolist(), strict=True):
+        documents[person] = "{" + ",".join(fragments[a:b]) + "}"
+    return documents
+
+
+def golden_records(
+    records: pd.DataFrame, person_ids: np.ndarray, rules: SurvivorshipRules | None = None
+) -> pd.DataFrame:
+    """persons.parquet rows (linkage/linked.py PERSON_COLUMNS) for records resolved to ``person_ids``,
+    one per distinct person ID, sorted by person_id.
+
+    is_worker is true when any of the person's records is not a family row (see :func:`is_family_row`):
+    someone only ever seen as a spouse or child on a card or a beneficiary list is not a worker.
+    """
+    rules = rules or SurvivorshipRules()
+    person, people = _sorted_codes(np.asarray(person_ids, dtype=object))
+    candidates = _candidates(records, person, rules)
+    winners = _winners(candidates)
+    texts = candidates.values[winners["value"]]
+    table: dict[str, object] = {"person_id": np.asarray(people, dtype=object)}
+    for field_index, name in enumerate(PERSON_FIELDS):
+        column = np.full(len(people), "", dtype=object)
+        chosen = winners["field"] == field_index
+        column[winners["person"][chosen]] = texts[chosen]
+        table[name] = column
+    worker_rows = (~is_family_row(records)).to_numpy(dtype=np.float64)
+    table["is_worker"] = np.bincount(person, weights=worker_rows, minlength=len(people)) > 0
+    table["record_count"] = np.bincount(person, minlength=len(people)).astype(np.int64)
+    table["provenance"] = _provenance_json(winners, texts, records, len(people))
+    return pd.DataFrame(table)[list(PERSON_COLUMNS)]

@@ -1,0 +1,106 @@
+"""Cannot-link facts read from the canonical table, and the vectorised conflicted-component check."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from linkage.constraints import BIRTH_KEY, CannotLink, cannot_link, conflicted_components
+from tests.unit.canonical_rows import canonical_rows
+
+CARD = "3212050101150003"
+
+
+def _facts(constraints: CannotLink) -> dict[int, dict[int, int]]:
+    facts: dict[int, dict[int, int]] = {}
+    for record, key, value in zip(
+        constraints.fact_record.tolist(),
+        constraints.fact_key.tolist(),
+        constraints.fact_value.tolist(),
+        strict=True,
+    ):
+        assert key not in facts.setdefault(record, {}), "one value per record and key"
+        facts[record][key] = value
+    return facts
+
+
+def test_facts_come_only_from_unflagged_values() -> None:
+    records = canonical_rows(
+        {"nik": "3212055403900001", "nik_birth_date": "1990-03-14"},
+        {"nik": "3212055403900009", "nik_birth_date": "1990-03-14", "flags": "nik_unknown_region"},
+        {"nik": "3301074208900002", "nik_birth_date": "1990-08-02", "flags": "phone_invalid"},
+        {"kk_number": CARD, "family_role": "Istri"},
+        {"kk_number": CARD, "family_role": "ISTRI", "flags": "kk_number_length"},
+        {"kk_number": CARD},
+        {
+            "kk_number": CARD,
+            "family_role": "ISTRI ",
+            "nik": "3212055403900001",
+            "nik_birth_date": "1990-03-14",
+        },
+    )
+    facts = _facts(cannot_link(records))
+    assert set(facts) == {0, 2, 3, 6}
+    assert facts[0][BIRTH_KEY] != facts[2][BIRTH_KEY]
+    assert facts[0][BIRTH_KEY] == facts[6][BIRTH_KEY]
+    role_key = next(k for k in facts[3] if k != BIRTH_KEY)
+    assert facts[3] == {role_key: facts[6][role_key]}  # "Istri" and "ISTRI " are one role
+    assert len(facts[6]) == 3  # birth date, role on the card, NIK on the card
+
+
+def test_a_nik_disagreeing_with_its_own_record_does_not_constrain() -> None:
+    # A typo in the NIK's date digits makes it decode to another date than the record states: the
+    # standardiser flags birth_date_nik_mismatch, and such a NIK must not keep the person apart.
+    records = canonical_rows(
+        {"nik": "3209030207850001", "nik_birth_date": "1985-07-02", "birth_date": "1985-07-02"},
+        {
+            "nik": "3209030208750001",
+            "nik_birth_date": "1975-08-02",
+            "birth_date": "1985-07-02",
+            "flags": "birth_date_nik_mismatch",
+        },
+        {"nik": "3209072308050001", "nik_birth_date": "2005-08-23", "flags": "sex_nik_mismatch"},
+    )
+    assert set(_facts(cannot_link(records))) == {0}
+
+
+def test_steward_pairs_on_unknown_records_are_ignored() -> None:
+    records = canonical_rows({"full_name": "A"}, {"full_name": "B"})
+    pairs = pd.DataFrame(
+        {"left_key": [records.record_key[0], "gone:1"], "right_key": [records.record_key[1], "x:2"]}
+    )
+    facts = cannot_link(records, pairs)
+    assert facts.steward_left.tolist() == [0] and facts.steward_right.tolist() == [1]
+
+
+def test_conflicted_components_finds_each_kind() -> None:
+    records = canonical_rows(
+        {"nik": "3212055403900001", "nik_birth_date": "1990-03-14"},  # component 0: two NIK dates
+        {"nik": "3301074208900002", "nik_birth_date": "1990-08-02"},
+        {"kk_number": CARD, "family_role": "KEPALA KELUARGA"},  # component 1: two roles
+        {"kk_number": CARD, "family_role": "ISTRI"},
+        {"kk_number": CARD, "family_role": "ANAK"},  # component 2: one role, fine
+        {"kk_number": CARD, "family_role": "ANAK"},
+        {"full_name": "A"},  # component 3: steward NON_MATCH
+        {"full_name": "B"},
+        {"nik": "3212055403900001", "nik_birth_date": "1990-03-14"},  # component 4: same date, fine
+        {"nik": "3212055403900007", "nik_birth_date": "1990-03-14"},
+        {"kk_number": CARD, "family_role": "ANAK", "nik": "3212056301200001", "nik_birth_date": "2020-01-23"},
+        {"kk_number": CARD, "family_role": "ANAK", "nik": "3212056301200002", "nik_birth_date": "2020-01-23"},
+    )  # component 5: twins, one card, one role, one date, two NIKs
+    veto = pd.DataFrame({"left_key": [records.record_key[6]], "right_key": [records.record_key[7]]})
+    labels = np.repeat(np.arange(6), 2)
+    assert conflicted_components(labels, cannot_link(records, veto)).tolist() == [0, 1, 3, 5]
+
+
+def test_facts_of_a_subset_renumbers_records() -> None:
+    records = canonical_rows(
+        {"full_name": "A"},
+        {"nik": "3212055403900001", "nik_birth_date": "1990-03-14"},
+        {"nik": "3301074208900002", "nik_birth_date": "1990-08-02"},
+    )
+    veto = pd.DataFrame({"left_key": [records.record_key[0]], "right_key": [records.record_key[2]]})
+    subset = cannot_link(records, veto).facts_of(np.array([2, 1]))
+    assert subset.size == 2
+    assert sorted(subset.fact_record.tolist()) == [0, 1]
+    assert len(subset.steward_left) == 0  # record 0 is outside the subset
