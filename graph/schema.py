@@ -26,6 +26,34 @@ CONSTRAINTS: Final = (
         "CREATE CONSTRAINT placement_id IF NOT EXISTS FOR (n:Placement) REQUIRE n.placementId IS UNIQUE",
     ),
     ("region_code", "CREATE CONSTRAINT region_code IF NOT EXISTS FOR (n:Region) REQUIRE n.code IS UNIQUE"),
+    ("broker_id", "CREATE CONSTRAINT broker_id IF NOT EXISTS FOR (n:Broker) REQUIRE n.brokerId IS UNIQUE"),
+    (
+        "ltsa_office_id",
+        "CREATE CONSTRAINT ltsa_office_id IF NOT EXISTS FOR (n:LtsaOffice) REQUIRE n.officeId IS UNIQUE",
+    ),
+    (
+        "complaint_id",
+        "CREATE CONSTRAINT complaint_id IF NOT EXISTS FOR (n:Complaint) REQUIRE n.complaintId IS UNIQUE",
+    ),
+    ("phone_e164", "CREATE CONSTRAINT phone_e164 IF NOT EXISTS FOR (n:Phone) REQUIRE n.e164 IS UNIQUE"),
+    (
+        "passport_number",
+        "CREATE CONSTRAINT passport_number IF NOT EXISTS FOR (n:Passport) REQUIRE n.number IS UNIQUE",
+    ),
+    (
+        "address_normalised",
+        "CREATE CONSTRAINT address_normalised IF NOT EXISTS FOR (n:Address) REQUIRE n.normalised IS UNIQUE",
+    ),
+    (
+        "steward_decision_id",
+        "CREATE CONSTRAINT steward_decision_id IF NOT EXISTS "
+        "FOR (n:StewardDecision) REQUIRE n.decisionId IS UNIQUE",
+    ),
+    (
+        "unmerge_id",
+        "CREATE CONSTRAINT unmerge_id IF NOT EXISTS FOR (n:Unmerge) REQUIRE n.unmergeId IS UNIQUE",
+    ),
+    ("load_run_id", "CREATE CONSTRAINT load_run_id IF NOT EXISTS FOR (n:LoadRun) REQUIRE n.runId IS UNIQUE"),
 )
 
 INDEXES: Final = (
@@ -34,6 +62,13 @@ INDEXES: Final = (
     (
         "source_record_source",
         "CREATE INDEX source_record_source IF NOT EXISTS FOR (n:SourceRecord) ON (n.source)",
+    ),
+    ("source_record_nik", "CREATE INDEX source_record_nik IF NOT EXISTS FOR (n:SourceRecord) ON (n.nik)"),
+    ("person_region", "CREATE INDEX person_region IF NOT EXISTS FOR (n:Person) ON (n.regionCode)"),
+    ("region_kind", "CREATE INDEX region_kind IF NOT EXISTS FOR (n:Region) ON (n.kind)"),
+    (
+        "person_names",  # full-text over the golden name and every spelling/alias the silos used
+        "CREATE FULLTEXT INDEX person_names IF NOT EXISTS FOR (n:Person) ON EACH [n.fullName, n.knownNames]",
     ),
 )
 

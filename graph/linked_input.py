@@ -1,0 +1,115 @@
+"""Read and check a linked folder (``linkage.linked``) before anything touches the graph.
+
+A folder that does not honour the contract fails here with a message naming the file and the missing
+columns, so a bad input never leaves a half-loaded graph behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from linkage.linked import (
+    DECISION_COLUMNS,
+    DECISIONS_FILE,
+    PERSON_COLUMNS,
+    PERSONS_FILE,
+    RECORDS_COLUMNS,
+    RECORDS_FILE,
+)
+
+REFERENCE_DIR = Path(__file__).resolve().parent.parent / "linkage" / "reference"
+REGIONS_FILE = REFERENCE_DIR / "regions.csv"
+REGION_COLUMNS = ("code", "name", "kind", "province_code")
+
+
+class LinkedInputError(ValueError):
+    """The linked folder cannot be loaded; the message says which file and why."""
+
+
+@dataclass(frozen=True)
+class LinkedOutput:
+    records: pd.DataFrame
+    persons: pd.DataFrame
+    decisions: pd.DataFrame
+    regions: pd.DataFrame
+    run_id: str  # content hash of every input: the same output always gets the same run id
+
+
+def _require_columns(frame: pd.DataFrame, required: tuple[str, ...], path: Path) -> None:
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise LinkedInputError(f"{path}: missing column(s) {', '.join(missing)}")
+
+
+def _read_parquet(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
+    if not path.is_file():
+        raise LinkedInputError(f"{path}: file not found (expected in a folder written by `ltsa link`)")
+    try:
+        frame = pd.read_parquet(path)
+    except (OSError, ValueError) as exc:
+        raise LinkedInputError(f"{path}: not a readable Parquet file: {exc}") from exc
+    _require_columns(frame, required, path)
+    return frame
+
+
+def _read_csv(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, ValueError) as exc:
+        raise LinkedInputError(f"{path}: not a readable CSV file: {exc}") from exc
+    _require_columns(frame, required, path)
+    return frame
+
+
+def _file_hash(paths: list[Path]) -> str:
+    sha = hashlib.sha256()
+    for path in paths:
+        sha.update(path.name.encode())
+        sha.update(path.read_bytes())
+    return sha.hexdigest()[:20]
+
+
+def read_linked(linked_dir: Path, regions_file: Path = REGIONS_FILE) -> LinkedOutput:
+    """Read ``records``, ``persons``, optional ``decisions.csv`` and the region reference, checked."""
+    if not linked_dir.is_dir():
+        raise LinkedInputError(f"{linked_dir}: not a folder")
+    records_path, persons_path = linked_dir / RECORDS_FILE, linked_dir / PERSONS_FILE
+    records = _read_parquet(records_path, RECORDS_COLUMNS)
+    persons = _read_parquet(persons_path, PERSON_COLUMNS)
+    decisions_path = linked_dir / DECISIONS_FILE
+    inputs = [records_path, persons_path, regions_file]
+    if decisions_path.is_file():
+        decisions = _read_csv(decisions_path, DECISION_COLUMNS)
+        inputs.append(decisions_path)
+    else:
+        decisions = pd.DataFrame({c: pd.Series(dtype=str) for c in DECISION_COLUMNS})
+    regions = _read_csv(regions_file, REGION_COLUMNS)
+    _check_consistency(records, persons, records_path)
+    return LinkedOutput(
+        records=records,
+        persons=persons,
+        decisions=decisions,
+        regions=regions,
+        run_id=_file_hash(inputs),
+    )
+
+
+def _check_consistency(records: pd.DataFrame, persons: pd.DataFrame, records_path: Path) -> None:
+    duplicated = records["record_key"][records["record_key"].duplicated()]
+    if not duplicated.empty:
+        raise LinkedInputError(f"{records_path}: record_key repeated, e.g. {duplicated.iloc[0]!r}")
+    unresolved = records[records["person_id"].isna() | (records["person_id"] == "")]
+    if not unresolved.empty:
+        example = unresolved["record_key"].iloc[0]
+        raise LinkedInputError(
+            f"{records_path}: {len(unresolved)} record(s) without person_id, e.g. {example!r}"
+        )
+    orphans = set(records["person_id"]) - set(persons["person_id"])
+    if orphans:
+        raise LinkedInputError(
+            f"{records_path}: person_id(s) absent from {PERSONS_FILE}, e.g. {sorted(orphans)[0]!r}"
+        )
