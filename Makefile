@@ -5,17 +5,20 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LAUNCHER := deploy/neo4j-local/target/neo4j-local.jar
+ROUTER := deploy/router/node_modules/.bin/hive-gateway
+WEB_STAMP := web/dist/.built
+WEB_SOURCES := $(shell find web/src web/html -type f 2>/dev/null) web/build.mjs web/package.json web/tsconfig.json
 PYTEST_ARGS ?=
 
-.PHONY: demo test setup prereqs lint typecheck unit lock bench clean
+.PHONY: demo test setup prereqs browser lint typecheck unit lock bench clean
 
 demo: setup
 	$(BIN)/ltsa demo
 
-test: setup lint typecheck
+test: setup browser lint typecheck
 	$(BIN)/python -m pytest -ra $(PYTEST_ARGS)
 
-setup: prereqs $(STAMP) $(LAUNCHER)
+setup: prereqs $(STAMP) $(LAUNCHER) $(ROUTER) $(WEB_STAMP)
 
 prereqs:
 	@PYTHON=$(PYTHON) scripts/check-prereqs.sh
@@ -30,9 +33,30 @@ $(STAMP): pyproject.toml constraints.txt
 $(LAUNCHER): deploy/neo4j-local/pom.xml $(shell find deploy/neo4j-local/src -name '*.java')
 	cd deploy/neo4j-local && mvn -B -q package -DskipTests
 
-lint: $(STAMP)
+# The federation router (Hive Gateway) and the pages, both from committed npm lockfiles.
+$(ROUTER): deploy/router/package-lock.json
+	cd deploy/router && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+
+$(WEB_STAMP): web/node_modules/.package-lock.json web/package-lock.json $(WEB_SOURCES)
+	cd web && npm run --silent typecheck && npm run --silent build
+	touch $@
+
+# Browser tests drive Debian's Chromium (a test tool's own browser download does not work offline).
+browser:
+	@if [ -x "$${LTSA_CHROMIUM:-/usr/bin/chromium}" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "missing prerequisite: chromium (Debian: sudo apt-get install chromium)" >&2; exit 1; fi
+
+lint: $(STAMP) $(WEB_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	cd web && npm run --silent lint
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -45,4 +69,5 @@ bench: setup
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,bench]'
 
 clean:
-	rm -rf $(VENV) deploy/neo4j-local/target var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) deploy/neo4j-local/target var .pytest_cache .mypy_cache .ruff_cache \
+	  web/node_modules web/dist deploy/router/node_modules

@@ -71,8 +71,8 @@ def main() -> None:
     parser.add_argument(
         "--baseline-workers", type=int, default=300, help="synthetic workers for the baseline"
     )
-    parser.add_argument("--batch-size", type=int, default=5000)
-    parser.add_argument("--page-cache-mib", type=int, default=512)
+    parser.add_argument("--batch-size", type=int, default=10000)
+    parser.add_argument("--page-cache-mib", type=int, default=1024)
     parser.add_argument("--heap", default="2g")
     args = parser.parse_args()
 

@@ -94,6 +94,10 @@ class Extraction:
         self.decisions = _clean(linked.decisions)
         self.regions = _clean(linked.regions)
         self._region_codes = set(self.regions["code"])
+        # (name, kind, code) of every region, built once: every office name is matched against all.
+        self._region_names = list(
+            zip(self.regions["name"], self.regions["kind"], self.regions["code"], strict=True)
+        )
         self._person_by_nik = self._unique_nik_index()
         self.records["agency_id"] = self._agency_ids()
         self.records["broker_id"] = [
@@ -166,13 +170,12 @@ class Extraction:
         want_city = " KOTA " in words
         want_province = " PROV " in words or " PROVINSI " in words
         best: tuple[int, str] | None = None
-        for r in self.regions.to_dict("records"):
-            name, kind = str(r["name"]), str(r["kind"])
+        for name, kind, code in self._region_names:
             if (kind == "provinsi") != want_province or f" {name} " not in words:
                 continue
             score = len(name) * 2 + (1 if (kind == "kota") == want_city else 0)
             if best is None or score > best[0]:
-                best = (score, str(r["code"]))
+                best = (score, code)
         return best[1] if best else None
 
     def office_visits_rows(self) -> list[Row]:

@@ -1,7 +1,7 @@
 """Load a linked folder into Neo4j: batched, idempotent, incremental and resumable.
 
-* **Batched**: each step sends ``batch_size`` rows to one ``UNWIND … MERGE`` statement inside a managed
-  write transaction (``session.execute_write``, retried on transient errors).
+* **Batched**: each step sends ``batch_size`` rows to its ``UNWIND … MERGE`` statements, all in one
+  managed write transaction (``session.execute_write``, retried on transient errors).
 * **Idempotent**: every key is derived from the data (``graph.identity``) and the run id is the
   content hash of the input, so loading the same output twice writes the same values on the same nodes.
 * **Incremental**: the records step re-points ``RESOLVES_TO`` in place; once all steps are done, nodes
@@ -27,26 +27,27 @@ from .extract import Extraction, Row
 from .linked_input import REGIONS_FILE, read_linked
 from .schema import apply_schema
 
-DEFAULT_BATCH_SIZE: Final = 2000
+DEFAULT_BATCH_SIZE: Final = 10000
 
-# (step name, statement, rows). Order matters: a step only MATCHes nodes written by earlier steps.
-STEPS: Final[tuple[tuple[str, str, Callable[[Extraction], list[Row]]], ...]] = (
-    ("regions", cypher.REGIONS, Extraction.regions_rows),
-    ("offices", cypher.OFFICES, Extraction.offices_rows),
+# (step name, statements, rows). Order matters: a step only MATCHes nodes written by earlier steps. The
+# statements of a step run in order in the same transaction, once per batch.
+STEPS: Final[tuple[tuple[str, tuple[str, ...], Callable[[Extraction], list[Row]]], ...]] = (
+    ("regions", (cypher.REGIONS,), Extraction.regions_rows),
+    ("offices", (cypher.OFFICES,), Extraction.offices_rows),
     ("persons", cypher.PERSONS, Extraction.persons_rows),
     ("records", cypher.RECORDS, Extraction.records_rows),
-    ("phones", cypher.PHONES, Extraction.phones_rows),
-    ("passports", cypher.PASSPORTS, Extraction.passports_rows),
-    ("addresses", cypher.ADDRESSES, Extraction.addresses_rows),
-    ("agencies", cypher.AGENCIES, Extraction.agencies_rows),
-    ("employers", cypher.EMPLOYERS, Extraction.employers_rows),
-    ("brokers", cypher.BROKERS, Extraction.brokers_rows),
-    ("recruitments", cypher.RECRUITMENTS, Extraction.recruitments_rows),
+    ("phones", (cypher.PHONES,), Extraction.phones_rows),
+    ("passports", (cypher.PASSPORTS,), Extraction.passports_rows),
+    ("addresses", (cypher.ADDRESSES,), Extraction.addresses_rows),
+    ("agencies", (cypher.AGENCIES,), Extraction.agencies_rows),
+    ("employers", (cypher.EMPLOYERS,), Extraction.employers_rows),
+    ("brokers", (cypher.BROKERS,), Extraction.brokers_rows),
+    ("recruitments", (cypher.RECRUITMENTS,), Extraction.recruitments_rows),
     ("placements", cypher.PLACEMENTS, Extraction.placements_rows),
-    ("family", cypher.FAMILY, Extraction.family_rows),
-    ("complaints", cypher.COMPLAINTS, Extraction.complaints_rows),
-    ("office_visits", cypher.OFFICE_VISITS, Extraction.office_visits_rows),
-    ("decisions", cypher.DECISIONS, Extraction.decisions_rows),
+    ("family", (cypher.FAMILY,), Extraction.family_rows),
+    ("complaints", (cypher.COMPLAINTS,), Extraction.complaints_rows),
+    ("office_visits", (cypher.OFFICE_VISITS,), Extraction.office_visits_rows),
+    ("decisions", (cypher.DECISIONS,), Extraction.decisions_rows),
 )
 
 # Called after every committed batch: (step, rows done in this step, rows in this step).
@@ -70,9 +71,10 @@ class LoadReport:
 
 
 def _write_batch(
-    tx: ManagedTransaction, statement: str, rows: list[Row], run: str, progress: dict[str, int]
+    tx: ManagedTransaction, statements: tuple[str, ...], rows: list[Row], run: str, progress: dict[str, int]
 ) -> None:
-    tx.run(statement, rows=rows, run=run).consume()
+    for statement in statements:
+        tx.run(statement, rows=rows, run=run).consume()
     tx.run(cypher.RECORD_PROGRESS, run=run, progress=json.dumps(progress, sort_keys=True)).consume()
 
 
@@ -99,7 +101,7 @@ def load_linked(
             lambda tx: tx.run(cypher.START_RUN, run=run, source=str(linked_dir)).single()
         )
         progress: dict[str, int] = json.loads(stored["progress"]) if stored else {}
-        for name, statement, rows_of in STEPS:
+        for name, statements, rows_of in STEPS:
             rows = rows_of(extraction)
             report.rows_per_step[name] = len(rows)
             # Progress counts rows, not batches, so a rerun may use another batch size.
@@ -108,7 +110,7 @@ def load_linked(
             for start in range(done, len(rows), batch_size):
                 batch = rows[start : start + batch_size]
                 progress[name] = start + len(batch)
-                session.execute_write(_write_batch, statement, batch, run, dict(progress))
+                session.execute_write(_write_batch, statements, batch, run, dict(progress))
                 report.batches_written += 1
                 if on_progress:
                     on_progress(name, start + len(batch), len(rows))

@@ -1,4 +1,4 @@
-"""The Cypher of the loader: one batched ``UNWIND $rows AS row MERGE …`` statement per step.
+"""The Cypher of the loader: batched ``UNWIND $rows AS row MERGE …`` statements, one or a few per step.
 
 Every node and relationship written gets ``loadRun = $run``; after the last step the loader deletes
 what carries another run id (see ``graph.load``), so the graph always equals one linked output.
@@ -30,35 +30,53 @@ MERGE (o)-[rel:LOCATED_IN]->(r)
 SET rel.loadRun = $run
 """
 
-PERSONS: Final = """
+# Each step is a tuple of statements run in order in one transaction per batch. Splitting keeps every
+# statement free of Eager operators, and every pattern starts from a unique-key seek: a pattern like
+# ``(s)-[:RESOLVES_TO]->(other:Person) WHERE other.personId <> …`` lets the planner scan the Person
+# index per row when the statistics say SourceRecord is empty (the first batch of a first load), which
+# made that one batch cost rows × persons.
+PERSONS: Final = (
+    """
 UNWIND $rows AS row
 MERGE (p:Person {personId: row.personId})
 SET p = row.props, p.loadRun = $run
 REMOVE p:Worker
 FOREACH (_ IN CASE WHEN row.props.isWorker THEN [1] ELSE [] END | SET p:Worker)
-WITH p, row
-OPTIONAL MATCH (p)-[old:LIVES_IN]->(r:Region) WHERE r.code <> row.region OR row.region IS NULL
+""",
+    """
+UNWIND $rows AS row
+MATCH (p:Person {personId: row.personId})-[old:LIVES_IN]->(r)
+WHERE row.region IS NULL OR r.code <> row.region
 DELETE old
-WITH p, row WHERE row.region IS NOT NULL
+""",
+    """
+UNWIND $rows AS row
+WITH row WHERE row.region IS NOT NULL
+MATCH (p:Person {personId: row.personId})
 MATCH (r:Region {code: row.region})
 MERGE (p)-[rel:LIVES_IN]->(r)
 SET rel.loadRun = $run
-"""
+""",
+)
 
 # Re-pointing happens here, in the batch that writes the record, so a record is never attached to
-# two persons in any committed state.
-RECORDS: Final = """
+# two persons in any committed state. The stale tie goes first, so the second statement only adds.
+RECORDS: Final = (
+    """
 UNWIND $rows AS row
+MATCH (s:SourceRecord {key: row.key})-[old:RESOLVES_TO]->(other)
+WHERE other.personId <> row.personId
+DELETE old
+""",
+    """
+UNWIND $rows AS row
+MATCH (p:Person {personId: row.personId})
 MERGE (s:SourceRecord {key: row.key})
 SET s = row.props, s.loadRun = $run
-WITH s, row
-OPTIONAL MATCH (s)-[old:RESOLVES_TO]->(other:Person) WHERE other.personId <> row.personId
-DELETE old
-WITH DISTINCT s, row
-MATCH (p:Person {personId: row.personId})
 MERGE (s)-[rel:RESOLVES_TO]->(p)
 SET rel.loadRun = $run
-"""
+""",
+)
 
 PHONES: Final = """
 UNWIND $rows AS row
@@ -117,27 +135,40 @@ MERGE (b)-[rel:RECRUITED]->(p)
 SET rel.loadRun = $run
 """
 
-PLACEMENTS: Final = """
+PLACEMENTS: Final = (
+    """
 UNWIND $rows AS row
 MATCH (p:Person {personId: row.personId})
 MERGE (pl:Placement {placementId: row.placementId})
 SET pl = row.props, pl.loadRun = $run
 MERGE (p)-[hp:HAS_PLACEMENT]->(pl)
 SET hp.loadRun = $run
-FOREACH (aid IN CASE WHEN row.agencyId IS NULL THEN [] ELSE [row.agencyId] END |
-  MERGE (a:Agency {agencyId: aid})
-  MERGE (pl)-[rel:THROUGH_AGENCY]->(a)
-  SET rel.loadRun = $run)
-FOREACH (eid IN CASE WHEN row.employerId IS NULL THEN [] ELSE [row.employerId] END |
-  MERGE (e:Employer {employerId: eid})
-  MERGE (pl)-[rel:WITH_EMPLOYER]->(e)
-  SET rel.loadRun = $run)
-WITH pl, row
+""",
+    """
+UNWIND $rows AS row
+WITH row WHERE row.agencyId IS NOT NULL
+MATCH (pl:Placement {placementId: row.placementId})
+MERGE (a:Agency {agencyId: row.agencyId})
+MERGE (pl)-[rel:THROUGH_AGENCY]->(a)
+SET rel.loadRun = $run
+""",
+    """
+UNWIND $rows AS row
+WITH row WHERE row.employerId IS NOT NULL
+MATCH (pl:Placement {placementId: row.placementId})
+MERGE (e:Employer {employerId: row.employerId})
+MERGE (pl)-[rel:WITH_EMPLOYER]->(e)
+SET rel.loadRun = $run
+""",
+    """
+UNWIND $rows AS row
+MATCH (pl:Placement {placementId: row.placementId})
 UNWIND row.recordKeys AS key
 MATCH (s:SourceRecord {key: key})
 MERGE (s)-[rel:DESCRIBES]->(pl)
 SET rel.loadRun = $run
-"""
+""",
+)
 
 FAMILY: Final = """
 UNWIND $rows AS row

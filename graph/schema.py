@@ -54,6 +54,10 @@ CONSTRAINTS: Final = (
         "CREATE CONSTRAINT unmerge_id IF NOT EXISTS FOR (n:Unmerge) REQUIRE n.unmergeId IS UNIQUE",
     ),
     ("load_run_id", "CREATE CONSTRAINT load_run_id IF NOT EXISTS FOR (n:LoadRun) REQUIRE n.runId IS UNIQUE"),
+    (
+        "audit_event_id",  # the audit trail is append-only; one node per event (graph/queries/audit.py)
+        "CREATE CONSTRAINT audit_event_id IF NOT EXISTS FOR (n:AuditEvent) REQUIRE n.eventId IS UNIQUE",
+    ),
 )
 
 INDEXES: Final = (
@@ -66,6 +70,10 @@ INDEXES: Final = (
     ("source_record_nik", "CREATE INDEX source_record_nik IF NOT EXISTS FOR (n:SourceRecord) ON (n.nik)"),
     ("person_region", "CREATE INDEX person_region IF NOT EXISTS FOR (n:Person) ON (n.regionCode)"),
     ("region_kind", "CREATE INDEX region_kind IF NOT EXISTS FOR (n:Region) ON (n.kind)"),
+    (
+        "audit_event_person",
+        "CREATE INDEX audit_event_person IF NOT EXISTS FOR (n:AuditEvent) ON (n.personId)",
+    ),
     (
         "person_names",  # full-text over the golden name and every spelling/alias the silos used
         "CREATE FULLTEXT INDEX person_names IF NOT EXISTS FOR (n:Person) ON EACH [n.fullName, n.knownNames]",

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Says clearly which prerequisite is missing (Python 3.11+, Java 17+, Maven) before any setup runs.
+# Says clearly which prerequisite is missing (Python 3.11+, Java 17+, Maven, Node 20+) before any setup runs.
 set -u
 missing=0
 py=${PYTHON:-python3}
@@ -19,6 +19,13 @@ else
 fi
 if ! command -v mvn >/dev/null 2>&1; then
   echo "missing prerequisite: Maven (Debian: apt-get install maven)" >&2
+  missing=1
+fi
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "missing prerequisite: Node.js 20+ with npm (Debian: apt-get install nodejs npm)" >&2
+  missing=1
+elif [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ] 2>/dev/null; then
+  echo "missing prerequisite: Node.js 20 or newer (found $(node --version))" >&2
   missing=1
 fi
 exit $missing

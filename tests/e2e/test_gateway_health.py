@@ -16,6 +16,7 @@ import pytest
 
 from graph.connection import Neo4jSettings
 from graph.local_server import free_port
+from tests.auth_tokens import AUTH_ENV
 
 pytestmark = pytest.mark.neo4j
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -24,7 +25,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 @contextmanager
 def running_gateway(neo4j_uri: str) -> Iterator[str]:
     port = free_port()
-    env = {**os.environ, "NEO4J_URI": neo4j_uri, "NEO4J_CONNECT_TIMEOUT": "3"}
+    env = {**os.environ, "NEO4J_URI": neo4j_uri, "NEO4J_CONNECT_TIMEOUT": "3", **AUTH_ENV}
     proc = subprocess.Popen(
         [sys.executable, "-m", "ltsa.cli", "serve", "--port", str(port)],
         cwd=PROJECT_ROOT,
@@ -70,7 +71,7 @@ def test_readyz_is_503_when_neo4j_is_down() -> None:
     # `serve` refuses to start without a database (it applies the schema first), so run the app
     # directly under uvicorn to observe the probes of a gateway whose database went away.
     port = free_port()
-    env = {**os.environ, "NEO4J_URI": dead_uri, "NEO4J_CONNECT_TIMEOUT": "2"}
+    env = {**os.environ, "NEO4J_URI": dead_uri, "NEO4J_CONNECT_TIMEOUT": "2", **AUTH_ENV}
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "gateway.app:create_app", "--port", str(port)],
         cwd=PROJECT_ROOT,

@@ -26,7 +26,7 @@ def _run_with_tools(tmp_path: Path, tools: list[str]) -> subprocess.CompletedPro
 
 
 def test_all_prerequisites_present(tmp_path: Path) -> None:
-    result = _run_with_tools(tmp_path, ["python3", "java", "mvn"])
+    result = _run_with_tools(tmp_path, ["python3", "java", "mvn", "node", "npm"])
     assert result.returncode == 0, result.stderr
 
 
@@ -39,6 +39,13 @@ def test_missing_java_and_maven_are_named(tmp_path: Path) -> None:
 
 
 def test_missing_python_is_named(tmp_path: Path) -> None:
-    result = _run_with_tools(tmp_path, ["java", "mvn"])
+    result = _run_with_tools(tmp_path, ["java", "mvn", "node", "npm"])
     assert result.returncode == 1
     assert "missing prerequisite: Python 3.11" in result.stderr
+    assert "Node" not in result.stderr
+
+
+def test_missing_node_is_named(tmp_path: Path) -> None:
+    result = _run_with_tools(tmp_path, ["python3", "java", "mvn"])
+    assert result.returncode == 1
+    assert "missing prerequisite: Node.js 20+" in result.stderr

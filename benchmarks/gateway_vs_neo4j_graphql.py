@@ -1,0 +1,315 @@
+"""Benchmark: the Satu Atap GraphQL gateway vs the Neo4j GraphQL Library on the same Neo4j.
+
+A fixed query mix, round robin — (1) a person with family and placements, (2) a name search, (3) a
+2-hop neighbourhood, (4) a page of 20 review candidates — sent by 1, 10 and 50 concurrent clients
+over keep-alive HTTP. Prints requests/s and p50/p99 latency per system and level, and the ratios
+gateway / peer. The peer (benchmarks/neo4j-graphql, @neo4j/graphql 7 on graphql-yoga) serves type
+definitions equivalent to what the mix reads.
+
+The graph is the synthetic world of tests/gateway_world.py at ``--workers`` workers, loaded into a
+fresh embedded Neo4j (or into ``--neo4j-uri`` with ``--wipe``: loading deletes everything there).
+
+    .venv/bin/python benchmarks/gateway_vs_neo4j_graphql.py --workers 200 --requests 200
+    .venv/bin/python benchmarks/gateway_vs_neo4j_graphql.py --levels 1,10 --skip-peer
+    .venv/bin/python benchmarks/gateway_vs_neo4j_graphql.py --gateway-processes 2
+
+The gateway wants a token: each query is sent as the least role allowed to ask it, signed with the
+test secret (tests/auth_tokens.py), and the gateway's per-subject rate limit is lifted for the run.
+
+Client, servers and Neo4j share the machine: on a small box the figures are relative, not absolute.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT_ROOT))
+
+from graph.connection import Neo4jSettings, connect  # noqa: E402
+from graph.local_server import LocalNeo4j, free_port  # noqa: E402
+from tests.auth_tokens import AUTH_ENV, headers  # noqa: E402
+from tests.gateway_world import World, load_world  # noqa: E402
+
+PEER_DIR = PROJECT_ROOT / "benchmarks" / "neo4j-graphql"
+
+GATEWAY_QUERIES = {
+    "person": """query($id: ID!) { person(id: $id) { fullName
+        family { relation relative { fullName } }
+        placements { phase destination agency { name } employer { name } } } }""",
+    "search": """query($name: String!) { searchPeople(name: $name, first: 10) {
+        edges { node { score person { id fullName } } } } }""",
+    "neighbourhood": """query($id: ID!) {
+        neighbourhood(id: $id, hops: 2) { nodes { id } edges { type } } }""",
+    "candidates": """{ matchCandidates(status: REVIEW, first: 20) { edges { node {
+        id matchWeight left { key } right { key } } } } }""",
+}
+PEER_QUERIES = {
+    "person": """query($id: ID!) { people(where: {personId: {eq: $id}}) { fullName
+        family { fullName } placements { phase destination agency { name } employer { name } } } }""",
+    "search": """query($name: String!) { searchPeople(query: $name, first: 10) { personId fullName } }""",
+    "neighbourhood": """query($id: ID!) { people(where: {personId: {eq: $id}}) { neighbourIds } }""",
+    "candidates": """{
+        matchCandidates(where: {status: {eq: "review"}}, sort: [{matchWeight: DESC}], limit: 20) {
+        candidateId matchWeight left { key } right { key } } }""",
+}
+KINDS = tuple(GATEWAY_QUERIES)
+PEER = "neo4j-graphql"
+# The least role the gateway lets ask each query, no X-Purpose: identifiers come back masked and no
+# audit event is written (an unmasked read would add one audit write per request the peer never does).
+GATEWAY_ROLES = {"person": "app", "search": "app", "neighbourhood": "investigator", "candidates": "steward"}
+# The peer has no rate limit; the gateway's (20/s per token subject) would turn the load into 429s.
+UNLIMITED_RATE = {"LTSA_RATE_LIMIT": "1000000", "LTSA_RATE_BURST": "1000000"}
+
+
+@dataclass
+class Result:
+    system: str
+    clients: int
+    requests: int
+    errors: int
+    seconds: float
+    latencies_ms: list[float]
+    by_kind_ms: dict[str, list[float]]
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def percentile(self, q: float) -> float:
+        return _percentile(self.latencies_ms, q)
+
+    def merged(self, other: Result) -> Result:
+        """This and another round of the same system and level, as one result."""
+        return Result(
+            self.system,
+            self.clients,
+            self.requests + other.requests,
+            self.errors + other.errors,
+            self.seconds + other.seconds,
+            self.latencies_ms + other.latencies_ms,
+            {k: self.by_kind_ms[k] + other.by_kind_ms[k] for k in self.by_kind_ms},
+        )
+
+
+def wait_up(url: str, proc: subprocess.Popen[bytes], timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"server for {url} exited with {proc.returncode}")
+        try:
+            httpx.get(url, timeout=5)
+            return
+        except httpx.TransportError:
+            time.sleep(0.5)
+    raise SystemExit(f"{url} did not come up in {timeout:.0f} s")
+
+
+@contextmanager
+def process(cmd: list[str], env: dict[str, str], cwd: Path, probe: str) -> Iterator[None]:
+    proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **env}, stdout=subprocess.DEVNULL)
+    try:
+        wait_up(probe, proc)
+        yield
+    finally:
+        proc.terminate()
+        proc.wait(30)
+
+
+def gateway(uri: str, subgraph: str, processes: int) -> tuple[str, Any]:
+    port = free_port()
+    cmd = [sys.executable, "-m", "uvicorn", "--factory", "gateway.app:create_app", "--port", str(port)]
+    cmd += ["--log-level", "warning", "--workers", str(processes)]
+    env = {"NEO4J_URI": uri, "LTSA_SUBGRAPH": subgraph, "LTSA_ENV": "production", **AUTH_ENV}
+    env |= UNLIMITED_RATE
+    url = f"http://127.0.0.1:{port}"
+    return f"{url}/graphql", process(cmd, env, PROJECT_ROOT, f"{url}/healthz")
+
+
+def peer(uri: str) -> tuple[str, Any]:
+    if not (PEER_DIR / "node_modules").is_dir():
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=PEER_DIR, check=True)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/graphql"
+    return url, process(["node", "server.mjs"], {"NEO4J_URI": uri, "PORT": str(port)}, PEER_DIR, url)
+
+
+def variables(kind: str, i: int, world: World) -> dict[str, Any]:
+    person = world.worker_ids[i % len(world.worker_ids)]
+    if kind == "search":
+        return {"name": world.name_of[person]}
+    return {"id": person} if kind in ("person", "neighbourhood") else {}
+
+
+@dataclass(frozen=True)
+class System:
+    name: str
+    urls: dict[str, str]  # per query kind
+    queries: dict[str, str]
+    headers: dict[str, dict[str, str]]  # per query kind (the gateway wants a token)
+
+
+async def drive(system: System, world: World, clients: int, total: int) -> Result:
+    latencies: list[float] = []
+    by_kind: dict[str, list[float]] = {kind: [] for kind in KINDS}
+    errors = 0
+    counter = iter(range(total))
+
+    async def ask(http: httpx.AsyncClient, kind: str, i: int) -> httpx.Response:
+        body = {"query": system.queries[kind], "variables": variables(kind, i, world)}
+        return await http.post(system.urls[kind], json=body, headers=system.headers.get(kind, {}))
+
+    async def client(http: httpx.AsyncClient) -> None:
+        nonlocal errors
+        for i in counter:
+            kind = KINDS[i % len(KINDS)]
+            started = time.perf_counter()
+            response = await ask(http, kind, i)
+            latencies.append((time.perf_counter() - started) * 1000)
+            by_kind[kind].append(latencies[-1])
+            if response.status_code != 200 or "errors" in response.json():
+                if not errors:  # the first one says what is wrong; the rest are counted
+                    print(f"{system.name} {kind}: {response.status_code} {response.text[:300]}")
+                errors += 1
+
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(timeout=120, limits=limits) as http:
+        for i in range(len(KINDS) * 2):  # warm-up: plans cached, connections open
+            await ask(http, KINDS[i % len(KINDS)], i)
+        started = time.perf_counter()
+        await asyncio.gather(*(client(http) for _ in range(clients)))
+        seconds = time.perf_counter() - started
+    return Result(system.name, clients, total, errors, seconds, latencies, by_kind)
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
+def print_table(results: list[Result]) -> None:
+    print(
+        f"{'system':<14}{'clients':>8}{'requests':>10}{'errors':>8}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}"
+    )
+    for r in results:
+        print(
+            f"{r.system:<14}{r.clients:>8}{r.requests:>10}{r.errors:>8}{r.rps:>10.1f}"
+            f"{r.percentile(0.5):>10.1f}{r.percentile(0.99):>10.1f}"
+        )
+    for label, q in (("p50", 0.5), ("p99", 0.99)):
+        header = f"\n{label} ms per query kind: {'system':<14}{'clients':>8}"
+        print(header + "".join(f"{k:>15}" for k in KINDS))
+        for r in results:
+            cells = "".join(f"{_percentile(r.by_kind_ms[k], q):>15.1f}" for k in KINDS if r.by_kind_ms[k])
+            print(f"{'':<23}{r.system:<14}{r.clients:>8}{cells}")
+    by_level: dict[int, dict[str, Result]] = {}
+    for r in results:
+        by_level.setdefault(r.clients, {})[r.system] = r
+    for clients, systems in sorted(by_level.items()):
+        if PEER not in systems:
+            continue
+        p = systems[PEER]
+        for g in (r for name, r in systems.items() if name != PEER):
+            print(
+                f"clients={clients}: {g.system}/peer req/s = {g.rps / p.rps:.2f}, "
+                f"p50 = {g.percentile(0.5) / p.percentile(0.5):.2f}, "
+                f"p99 = {g.percentile(0.99) / p.percentile(0.99):.2f}"
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--workers", type=int, default=200, help="synthetic workers in the graph")
+    parser.add_argument("--levels", default="1,10,50", help="concurrent clients, comma-separated")
+    parser.add_argument("--requests", type=int, default=200, help="requests per system and level")
+    parser.add_argument(
+        "--neo4j-uri", default="", help="use this Neo4j (needs --wipe) instead of a fresh one"
+    )
+    parser.add_argument("--wipe", action="store_true", help="allow deleting everything in --neo4j-uri")
+    parser.add_argument("--skip-peer", action="store_true", help="only the gateway")
+    parser.add_argument(
+        "--gateway-processes",
+        default="1",
+        help="uvicorn worker processes per subgraph; a comma list (1,2) runs one gateway per count",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="per level, the systems take turns this many times (a shared box's load drifts)",
+    )
+    args = parser.parse_args()
+    # SIGTERM unwinds like Ctrl-C, so the servers and the Neo4j started here are stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    levels = [int(x) for x in args.levels.split(",")]
+    process_counts = [int(x) for x in args.gateway_processes.split(",")]
+    if args.rounds < 1 or args.requests < args.rounds:
+        parser.error("--rounds must be at least 1 and at most --requests")
+    if args.neo4j_uri and not args.wipe:
+        parser.error("loading the benchmark graph deletes everything in --neo4j-uri: add --wipe to confirm")
+    if not args.skip_peer and shutil.which("node") is None:
+        parser.error("the peer needs Node.js (or pass --skip-peer)")
+
+    with ExitStack() as stack:
+        uri = args.neo4j_uri
+        if not uri:
+            server = LocalNeo4j(data_dir=Path(tempfile.mkdtemp(prefix="bench-neo4j-")))
+            uri = server.start()
+            stack.callback(server.stop)
+        driver = connect(Neo4jSettings.from_env(uri=uri))
+        folder = Path(tempfile.mkdtemp(prefix="bench-linked-"))
+        started = time.perf_counter()
+        world = load_world(driver, folder, workers=args.workers)
+        driver.close()
+        print(f"graph: {args.workers} workers loaded in {time.perf_counter() - started:.1f} s; Neo4j {uri}")
+
+        tokens = {kind: headers(role) for kind, role in GATEWAY_ROLES.items()}
+        systems = []
+        for count in process_counts:
+            # One after the other: a free port is only taken once its server listens on it.
+            registry_url, registry = gateway(uri, "registry", count)
+            stack.enter_context(registry)
+            linkage_url, linkage = gateway(uri, "linkage", count)
+            stack.enter_context(linkage)
+            urls = {**dict.fromkeys(KINDS, registry_url), "candidates": linkage_url}
+            name = "gateway" if len(process_counts) == 1 else f"gateway-{count}p"
+            systems.append(System(name, urls, GATEWAY_QUERIES, tokens))
+        if not args.skip_peer:
+            peer_url, peer_process = peer(uri)
+            stack.enter_context(peer_process)
+            systems.append(System(PEER, dict.fromkeys(KINDS, peer_url), PEER_QUERIES, {}))
+
+        results: list[Result] = []
+        for clients in levels:
+            # Turns, not one long run each: every system sees the same drift in the box's load.
+            per_round = args.requests // args.rounds
+            merged: dict[str, Result] = {}
+            for _ in range(args.rounds):
+                for system in systems:
+                    one = asyncio.run(drive(system, world, clients, per_round))
+                    merged[system.name] = merged[system.name].merged(one) if system.name in merged else one
+            results += merged.values()
+        print_table(results)
+        counts = ", ".join(map(str, process_counts))
+        print(f"mix (round robin): {', '.join(KINDS)}; gateway processes: {counts}; rounds: {args.rounds}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Who may ask what: token verification, the request principal, role-based permissions."""

@@ -1,0 +1,133 @@
+"""A top-level person in one round trip: read the selection set, fetch its parts in one statement.
+
+``person(id)`` asked with family and placements used to cost one batched statement per nested field
+(person, family, placements, relatives). Here the selection set decides which parts one statement
+brings along (``graph.queries.gateway_projection``) and the rows are primed into the request's
+DataLoaders, so the nested resolvers find them there and send nothing. Parts the statement does not
+bring (complaints, region, a relative's own family, …) still come through the batched loaders.
+
+Priming puts whole rows into a per-request cache that every later field of the request shares, so a
+primed person must carry its source records whenever the operation asks for ``sourceRecords``
+anywhere — not only under this field — or a later field would find the person without them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import strawberry
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    SelectionSetNode,
+)
+
+from graph.queries.family import FamilyTie
+from graph.queries.gateway_io import Row
+from graph.queries.gateway_projection import PersonShape, persons_with_parts
+from graph.queries.persons import PersonView, SourceRecordView
+from graph.queries.views import properties
+
+from .context import Info
+from .schema.person import Person
+
+Fragments = dict[str, FragmentDefinitionNode]
+
+
+def _fields(selection_set: SelectionSetNode | None, fragments: Fragments) -> Iterator[FieldNode]:
+    """The fields of a selection set, fragments spread in (@skip/@include ignored: fetching more is safe)."""
+    for selection in selection_set.selections if selection_set else ():
+        if isinstance(selection, FieldNode):
+            yield selection
+        elif isinstance(selection, InlineFragmentNode):
+            yield from _fields(selection.selection_set, fragments)
+        elif isinstance(selection, FragmentSpreadNode) and selection.name.value in fragments:
+            yield from _fields(fragments[selection.name.value].selection_set, fragments)
+
+
+def _asks_anywhere(name: str, info: Info) -> bool:
+    fragments: Fragments = info._raw_info.fragments
+    pending = [info._raw_info.operation.selection_set, *(f.selection_set for f in fragments.values())]
+    while pending:
+        for field in _fields(pending.pop(), {}):  # every fragment is walked on its own
+            if field.name.value == name:
+                return True
+            if field.selection_set:
+                pending.append(field.selection_set)
+    return False
+
+
+def shape_of(info: Info) -> PersonShape:
+    """The parts of a person that the current field's selection set asks for."""
+    fragments: Fragments = info._raw_info.fragments
+    children: dict[str, list[FieldNode]] = {}
+    for node in info._raw_info.field_nodes:
+        for field in _fields(node.selection_set, fragments):
+            children.setdefault(field.name.value, []).append(field)
+    relatives = any(
+        child.name.value == "relative"
+        for tie in children.get("family", [])
+        for child in _fields(tie.selection_set, fragments)
+    )
+    return PersonShape(
+        records=_asks_anywhere("sourceRecords", info),
+        family="family" in children,
+        relatives=relatives,
+        placements="placements" in children,
+    )
+
+
+def _person_view(person: Row, records: list[Row]) -> PersonView:
+    props = properties(person)
+    return PersonView(
+        person_id=props["personId"],
+        matched=props["personId"],
+        properties=props,
+        records=[
+            SourceRecordView(
+                key=r["key"],
+                source=r.get("source", ""),
+                record_id=r.get("recordId", ""),
+                properties=properties(r),
+            )
+            for r in records
+        ],
+    )
+
+
+def _prime(info: Info, row: Row, shape: PersonShape) -> None:
+    loaders = info.context.loaders
+    person_id = row["id"]
+    # Without sourceRecords anywhere in the operation, nothing reads a primed person's records.
+    loaders.person.prime(person_id, _person_view(row["person"], row.get("records", [])))
+    if shape.placements:
+        loaders.placements_of_person.prime(person_id, row["placements"])
+    if shape.family:
+        ties = [
+            FamilyTie(
+                person_id=person_id,
+                relative_id=tie["relativeId"],
+                relative_name=tie["relativeName"],
+                relation=tie["relation"],
+                relative_is_subject=tie["relativeIsSubject"],
+                basis=tie["basis"],
+            )
+            for tie in row["family"]
+        ]
+        loaders.family_of_person.prime(person_id, ties)
+    if shape.relatives:
+        for tie in row["family"]:
+            loaders.person.prime(tie["relativeId"], _person_view(tie["relative"], tie.get("records", [])))
+
+
+async def projected_person(info: Info, person_id: str) -> Person | None:
+    """The person ``person_id`` with every part its selection names fetched in one statement."""
+    shape = shape_of(info)
+    rows = await persons_with_parts(info.context.runner.read, [person_id], shape)
+    if not rows:
+        return None
+    _prime(info, rows[0], shape)
+    # Through the loader (now primed), so the person is built exactly as every other person is.
+    return await Person.resolve_reference(info, strawberry.ID(person_id))

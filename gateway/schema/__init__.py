@@ -1,0 +1,1 @@
+"""The GraphQL schema in domain words, one module per concept, assembled per subgraph."""

@@ -1,0 +1,1 @@
+"""Hardening against hostile requests: size, rate, query shape and cost, error disclosure."""

@@ -1,0 +1,117 @@
+"""Person-centred reads the gateway needs beyond ``graph.queries.persons``/``family``: placements,
+complaints, offices, region, records by key, and the fuzzy name recall — each batched over many persons.
+
+Every function takes the list of keys a DataLoader collected during one request and answers with one
+Cypher round trip, so the number of round trips of a request does not grow with the number of persons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Final
+
+from .gateway_io import ReadCypher, Row
+
+# The golden passport number, or any passport a source attached to the person.
+
+
+RECORDS_BY_KEY: Final = """
+UNWIND $ids AS id
+MATCH (s:SourceRecord {key: id})
+RETURN id, s {.*} AS record
+"""
+
+
+PLACEMENTS_BY_PERSON: Final = """
+UNWIND $ids AS id
+MATCH (:Person {personId: id})-[:HAS_PLACEMENT]->(pl:Placement)
+OPTIONAL MATCH (pl)-[:THROUGH_AGENCY]->(a:Agency)
+OPTIONAL MATCH (pl)-[:WITH_EMPLOYER]->(e:Employer)
+WITH id, pl, a, e ORDER BY pl.departureDate, pl.placementId
+RETURN id, collect(pl {.*, agency: a {.*}, employer: e {.*}}) AS placements
+"""
+
+COMPLAINTS_BY_PERSON: Final = """
+UNWIND $ids AS id
+MATCH (p:Person {personId: id})
+CALL (p) {
+  MATCH (p)-[:FILED]->(c:Complaint) RETURN c
+  UNION
+  MATCH (c:Complaint)-[:CONCERNS]->(p) RETURN c
+}
+OPTIONAL MATCH (filer:Person)-[:FILED]->(c)
+OPTIONAL MATCH (c)-[:CONCERNS]->(worker:Person)
+OPTIONAL MATCH (c)-[:AGAINST]->(against)
+WITH id, c, filer, worker, collect(against {.*, label: labels(against)[0]}) AS against
+ORDER BY c.date, c.complaintId
+RETURN id, collect(c {.*, filerId: filer.personId, concernsId: worker.personId, against: against})
+       AS complaints
+"""
+
+OFFICES_BY_PERSON: Final = """
+UNWIND $ids AS id
+MATCH (:Person {personId: id})-[:SERVED_AT]->(o:LtsaOffice)
+OPTIONAL MATCH (o)-[:LOCATED_IN]->(r:Region)
+WITH id, o, r ORDER BY o.officeId
+RETURN id, collect(o {.*, regionCode: r.code}) AS offices
+"""
+
+REGION_OF_PERSON: Final = """
+UNWIND $ids AS id
+MATCH (:Person {personId: id})-[:LIVES_IN]->(r:Region)
+OPTIONAL MATCH (r)-[:PART_OF]->(parent:Region)
+RETURN id, r {.*, parentCode: parent.code} AS region
+"""
+
+# Lucene special characters, escaped so a name is always searched as words, never as query syntax.
+_LUCENE_SPECIAL: Final = frozenset('+-&|!(){}[]^"~*?:\\/')
+NAME_SEARCH: Final = """
+CALL db.index.fulltext.queryNodes('person_names', $query, {limit: $limit}) YIELD node, score
+WHERE ($birthDate IS NULL OR node.birthDate = $birthDate)
+  AND ($region IS NULL OR node.regionCode STARTS WITH $region)
+RETURN node {.*} AS person, score
+"""
+
+
+def _by_id(rows: list[Row], column: str) -> dict[str, object]:
+    return {row["id"]: row[column] for row in rows}
+
+
+async def records_by_key(read: ReadCypher, keys: Sequence[str]) -> dict[str, Row]:
+    return _by_id(await read(RECORDS_BY_KEY, {"ids": list(keys)}), "record")  # type: ignore[return-value]
+
+
+async def placements_by_person(read: ReadCypher, ids: Sequence[str]) -> dict[str, list[Row]]:
+    return _by_id(await read(PLACEMENTS_BY_PERSON, {"ids": list(ids)}), "placements")  # type: ignore[return-value]
+
+
+async def complaints_by_person(read: ReadCypher, ids: Sequence[str]) -> dict[str, list[Row]]:
+    return _by_id(await read(COMPLAINTS_BY_PERSON, {"ids": list(ids)}), "complaints")  # type: ignore[return-value]
+
+
+async def offices_by_person(read: ReadCypher, ids: Sequence[str]) -> dict[str, list[Row]]:
+    return _by_id(await read(OFFICES_BY_PERSON, {"ids": list(ids)}), "offices")  # type: ignore[return-value]
+
+
+async def region_of_person(read: ReadCypher, ids: Sequence[str]) -> dict[str, Row]:
+    return _by_id(await read(REGION_OF_PERSON, {"ids": list(ids)}), "region")  # type: ignore[return-value]
+
+
+def lucene_words(words: Sequence[str]) -> str:
+    """A full-text query matching any of ``words``, each also with one edit (spelling drift)."""
+    # Lower case: the index analyser folds case anyway, and an upper-case OR/AND/NOT in a name (or a
+    # hostile one) would otherwise be read as an operator and break the query.
+    cleaned = ["".join(ch for ch in word if ch not in _LUCENE_SPECIAL).lower() for word in words]
+    return " OR ".join(f"{w} {w}~1" if len(w) > 3 else w for w in cleaned if w)
+
+
+async def name_search(
+    read: ReadCypher, words: Sequence[str], birth_date: date | None, region: str | None, limit: int
+) -> list[Row]:
+    """Persons whose golden name or any known spelling shares a (fuzzy) word with ``words``."""
+    query = lucene_words(words)
+    if not query:
+        return []
+    params = {"query": query, "birthDate": birth_date, "region": region, "limit": limit}
+    return await read(NAME_SEARCH, params)

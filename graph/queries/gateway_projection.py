@@ -1,0 +1,80 @@
+"""A person and the nested parts a GraphQL selection asks for, in one Cypher statement.
+
+The gateway's DataLoaders fetch each nested field of a person (source records, family, placements)
+with its own batched statement: a person with family and placements costs four round trips. Here one
+statement returns the same rows as one nested map per part (COLLECT subqueries, the shape
+``@neo4j/graphql`` compiles to), and only the parts the selection names are in the statement, so a
+bare ``person { fullName }`` reads the person node and nothing else.
+
+Each part's rows have exactly the shape of its batched twin (``persons``, ``family``,
+``gateway_people``), so the gateway can hand them to the same DataLoaders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from .gateway_io import ReadCypher, Row
+
+
+@dataclass(frozen=True)
+class PersonShape:
+    """Which nested parts of a person one statement should bring along."""
+
+    records: bool = False  # source records, of the person and of every relative brought along
+    family: bool = False  # the family ties
+    relatives: bool = False  # each tie's relative (its golden record); only with family
+    placements: bool = False  # placements with their agency and employer
+
+
+def _records_of(person: str) -> str:
+    return (
+        f"COLLECT {{ MATCH (s:SourceRecord)-[:RESOLVES_TO]->({person}) "
+        "WITH s ORDER BY s.key RETURN s {.*} }"
+    )
+
+
+# A FAMILY_OF edge (a)-[{relation: r}]->(b) reads "a is the r of b" (as in graph.queries.family).
+_TIE: Final = (
+    "relativeId: relative.personId, relativeName: relative.fullName, relation: f.relation, "
+    "relativeIsSubject: startNode(f) = relative, basis: f.basis"
+)
+_PLACEMENTS: Final = """COLLECT {
+    MATCH (p)-[:HAS_PLACEMENT]->(pl:Placement)
+    OPTIONAL MATCH (pl)-[:THROUGH_AGENCY]->(a:Agency)
+    OPTIONAL MATCH (pl)-[:WITH_EMPLOYER]->(e:Employer)
+    WITH pl, a, e ORDER BY pl.departureDate, pl.placementId
+    RETURN pl {.*, agency: a {.*}, employer: e {.*}}
+  }"""
+
+
+def _family(shape: PersonShape) -> str:
+    fields = _TIE
+    if shape.relatives:
+        fields += ", relative: relative {.*}"
+        if shape.records:
+            fields += ", records: " + _records_of("relative")
+    return f"""COLLECT {{
+    MATCH (p)-[f:FAMILY_OF]-(relative:Person)
+    WITH f, relative ORDER BY relative.personId, f.relation
+    RETURN {{{fields}}}
+  }}"""
+
+
+def person_statement(shape: PersonShape) -> str:
+    """The statement for ``shape``: one row per id found, columns ``id``, ``person`` and one per part."""
+    parts = ["id", "p {.*} AS person"]
+    if shape.records:
+        parts.append(_records_of("p") + " AS records")
+    if shape.family:
+        parts.append(_family(shape) + " AS family")
+    if shape.placements:
+        parts.append(_PLACEMENTS + " AS placements")
+    return "UNWIND $ids AS id\nMATCH (p:Person {personId: id})\nRETURN " + ",\n  ".join(parts)
+
+
+async def persons_with_parts(read: ReadCypher, ids: Sequence[str], shape: PersonShape) -> list[Row]:
+    """The persons among ``ids`` that exist, each with the parts ``shape`` names."""
+    return await read(person_statement(shape), {"ids": list(dict.fromkeys(ids))})

@@ -1,0 +1,121 @@
+"""``person(id)`` in one round trip: the projected answer equals the one the batched loaders give.
+
+The loaders' answer comes from ``_entities``, which resolves the same person field by field through the
+DataLoaders (one batched statement per nested field); ``person(id)`` fetches what its selection names
+in one statement and primes those loaders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from neo4j import Driver
+from starlette.testclient import TestClient
+
+from gateway.app import create_app
+from graph.connection import Neo4jSettings
+from tests.auth_tokens import auth_settings, headers
+from tests.gateway_world import World, load_world
+
+pytestmark = pytest.mark.neo4j
+
+
+@pytest.fixture(scope="module")
+def world(neo4j_driver: Driver, tmp_path_factory: pytest.TempPathFactory) -> World:
+    return load_world(neo4j_driver, tmp_path_factory.mktemp("linked"), workers=6)
+
+
+@pytest.fixture(scope="module")
+def client(world: World, neo4j_settings: Neo4jSettings) -> Iterator[TestClient]:
+    # Masked reads: an unmasked one would add its audit write to the round trips counted here.
+    auth = headers("app")
+    with TestClient(create_app(neo4j_settings, "registry", auth_settings()), headers=auth) as test_client:
+        yield test_client
+
+
+def ask(client: TestClient, query: str, **variables: Any) -> tuple[dict[str, Any], int]:
+    """(data, Cypher round trips) of a query that must succeed."""
+    response = client.post("/graphql", json={"query": query, "variables": variables})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert "errors" not in body, body["errors"]
+    return body["data"], body["extensions"]["cypherRoundTrips"]
+
+
+PARTS = """
+  id fullName nik birthDate knownNames recordCount
+  sourceRecords { key source recordId values { field value raw } }
+  family { relation direction basis relative { id fullName sourceRecords { key } } }
+  placements { phase destination departureDate agency { id name } employer { name country } }
+"""
+BY_ID = "query($id: ID!) { person(id: $id) {" + PARTS + "} }"
+BY_LOADERS = "query($r: [_Any!]!) { _entities(representations: $r) { ... on Person {" + PARTS + "} } }"
+
+
+def loaded(client: TestClient, person_id: str) -> dict[str, Any]:
+    found, _ = ask(client, BY_LOADERS, r=[{"__typename": "Person", "id": person_id}])
+    person: dict[str, Any] = found["_entities"][0]
+    return person
+
+
+def test_person_with_records_family_and_placements_is_one_statement(client: TestClient, world: World) -> None:
+    first = world.worker_ids[0]
+    found, round_trips = ask(client, BY_ID, id=first)
+    person = found["person"]
+    assert round_trips == 1
+    assert person["family"] and person["placements"] and person["sourceRecords"]
+    assert person["family"][0]["relative"]["sourceRecords"]  # the relative's records came along too
+    assert person == loaded(client, first)
+
+
+def test_every_worker_reads_the_same_as_through_the_loaders(client: TestClient, world: World) -> None:
+    for worker in world.worker_ids:
+        assert ask(client, BY_ID, id=worker)[0]["person"] == loaded(client, worker)
+
+
+def test_a_bare_person_is_one_statement_and_an_unknown_one_is_null(client: TestClient, world: World) -> None:
+    bare = "query($id: ID!) { person(id: $id) { id fullName } }"
+    found, round_trips = ask(client, bare, id=world.worker_ids[1])
+    assert found["person"] == {"id": world.worker_ids[1], "fullName": world.name_of[world.worker_ids[1]]}
+    assert round_trips == 1
+    assert ask(client, BY_ID, id="P-NOPE") == ({"person": None}, 1)
+
+
+def test_parts_asked_through_fragments_are_projected(client: TestClient, world: World) -> None:
+    query = """query($id: ID!) { person(id: $id) { id ...Ties ... on Person { placements { phase } } } }
+      fragment Ties on Person { family { relation relative { fullName } } }"""
+    worker = world.worker_ids[2]
+    found, round_trips = ask(client, query, id=worker)
+    assert round_trips == 1
+    spouse = loaded(client, world.spouse_of[worker])
+    assert found["person"]["family"][0]["relative"]["fullName"] == spouse["fullName"]
+    assert found["person"]["placements"] == [
+        {"phase": p["phase"]} for p in loaded(client, worker)["placements"]
+    ]
+
+
+def test_records_asked_elsewhere_in_the_operation_reach_a_primed_relative(
+    client: TestClient, world: World
+) -> None:
+    # The first field primes the spouse without asking for records; the second asks the spouse's
+    # records. Whatever order they resolve in, the spouse must come with its records.
+    first = world.worker_ids[0]
+    spouse = world.spouse_of[first]
+    query = """query($a: ID!, $b: ID!) {
+      worker: person(id: $a) { family { relative { id fullName } } }
+      spouse: person(id: $b) { sourceRecords { key } } }"""
+    found, _ = ask(client, query, a=first, b=spouse)
+    assert found["worker"]["family"][0]["relative"]["id"] == spouse
+    expected = [{"key": r["key"]} for r in loaded(client, spouse)["sourceRecords"]]
+    assert found["spouse"]["sourceRecords"] == expected and expected
+
+
+def test_parts_not_projected_still_come_batched(client: TestClient, world: World) -> None:
+    query = """query($id: ID!) { person(id: $id) { family { relative {
+      family { relative { id } } placements { phase } complaints { id } } } } }"""
+    found, round_trips = ask(client, query, id=world.worker_ids[0])
+    relative = found["person"]["family"][0]["relative"]
+    assert relative["family"][0]["relative"]["id"] == world.worker_ids[0]
+    assert round_trips == 4  # the person, then the relative's family, placements and complaints
