@@ -125,7 +125,9 @@ def site(
             yield Site(pages=pages, graphql=router)
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: Playwright's sync API keeps an event loop running in the main thread
+# until it stops, which would break every later test that calls asyncio.run().
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         pytest.skip(f"Chromium is needed at {CHROMIUM} (Debian: apt-get install chromium)")

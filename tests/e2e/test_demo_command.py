@@ -28,6 +28,11 @@ MATCH ()-[rel]->() RETURN records, persons, candidates, count(rel) AS relationsh
 """
 
 
+def _command(data_dir: Path, work_dir: Path) -> list[str]:
+    demo = [sys.executable, "-m", "ltsa.cli", "demo"]
+    return [*demo, "--data-dir", str(data_dir), "--work-dir", str(work_dir)]
+
+
 def _demo(args: list[str], data_dir: Path, work_dir: Path) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "LTSA_"))}
     return subprocess.Popen(
@@ -99,9 +104,16 @@ def test_demo_runs_serves_and_stops_cleanly(tmp_path: Path) -> None:
     assert java_pids(str(data_dir)) == []
 
     # A second run on the same folders changes nothing.
-    again = _demo(["--no-serve", "--json"], data_dir, work_dir)
-    out, _ = again.communicate(timeout=900)
-    assert again.returncode == 0, out
-    second = json.loads(out[out.index("{") : out.rindex("}") + 1])
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "LTSA_"))}
+    again = subprocess.run(
+        [*_command(data_dir, work_dir), "--no-serve", "--json"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,  # stdout holds only the JSON summary; progress goes to stderr
+        text=True,
+        timeout=900,
+    )
+    assert again.returncode == 0, again.stderr[-3000:]
+    second = json.loads(again.stdout)
     assert second == {**summary, "decisions_carried": 0}
     assert java_pids(str(data_dir)) == []
