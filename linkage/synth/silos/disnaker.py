@@ -70,51 +70,51 @@ _VALUES: Final = {
     "destination_country": {v: k for k, v in COUNTRY_NAMES.items()},
 }
 _SPLIT: Final = {"TEMPAT/TGL LAHIR": (("birth_place", "birth_date"), ",")}
+
+
+def _spec(name: str, description: str, folder: str, encoding: str, delimiter: str, date: str) -> SiloSpec:
+    """The three regency registers share one template; only file conventions differ."""
+    return SiloSpec(
+        name=name,
+        description=description,
+        path=f"{folder}/*.csv",
+        format="csv",
+        encoding=encoding,
+        delimiter=delimiter,
+        record_id="NO_REG",
+        trust=0.6,
+        columns=_COLUMNS,
+        split=_SPLIT,
+        values=_VALUES,
+        dates={"birth_date": (date,)},
+        constants={"placement_phase": "pra", "procedural": "true"},
+    )
+
+
 SPECS: Final = {
-    "utf8": SiloSpec(
-        name="disnaker",
-        description="Regency Disnaker CPMI registers (one CSV per regency)",
-        path="disnaker/*.csv",
-        format="csv",
-        encoding="utf-8",
-        delimiter=",",
-        record_id="NO_REG",
-        trust=0.6,
-        columns=_COLUMNS,
-        split=_SPLIT,
-        values=_VALUES,
-        dates={"birth_date": ("%d-%m-%Y",)},
-        constants={"placement_phase": "pra", "procedural": "true"},
+    "utf8": _spec(
+        "disnaker",
+        "Regency Disnaker CPMI registers (one CSV per regency)",
+        "disnaker",
+        "utf-8",
+        ",",
+        "%d-%m-%Y",
     ),
-    "latin1": SiloSpec(
-        name="disnaker_cirebon",
-        description="Disnaker Kab. Cirebon CPMI register (Latin-1 export)",
-        path="disnaker_latin1/*.csv",
-        format="csv",
-        encoding="latin-1",
-        delimiter=",",
-        record_id="NO_REG",
-        trust=0.6,
-        columns=_COLUMNS,
-        split=_SPLIT,
-        values=_VALUES,
-        dates={"birth_date": ("%d-%m-%Y",)},
-        constants={"placement_phase": "pra", "procedural": "true"},
+    "latin1": _spec(
+        "disnaker_cirebon",
+        "Disnaker Kab. Cirebon CPMI register (Latin-1 export)",
+        "disnaker_latin1",
+        "latin-1",
+        ",",
+        "%d-%m-%Y",
     ),
-    "semicolon": SiloSpec(
-        name="disnaker_jatim",
-        description="Jawa Timur regency Disnaker registers (provincial template, ';')",
-        path="disnaker_jatim/*.csv",
-        format="csv",
-        encoding="utf-8",
-        delimiter=";",
-        record_id="NO_REG",
-        trust=0.6,
-        columns=_COLUMNS,
-        split=_SPLIT,
-        values=_VALUES,
-        dates={"birth_date": ("%d/%m/%Y",)},
-        constants={"placement_phase": "pra", "procedural": "true"},
+    "semicolon": _spec(
+        "disnaker_jatim",
+        "Jawa Timur regency Disnaker registers (provincial template, ';')",
+        "disnaker_jatim",
+        "utf-8",
+        ";",
+        "%d/%m/%Y",
     ),
 }
 _FOLDERS: Final = {"utf8": "disnaker", "latin1": "disnaker_latin1", "semicolon": "disnaker_jatim"}
