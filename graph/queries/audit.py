@@ -15,14 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
-from neo4j import AsyncDriver, AsyncManagedTransaction
+from neo4j import AsyncManagedTransaction
 
 from .gateway_io import ReadCypher, Row
 
-AUDIT_SCHEMA: Final = (
-    "CREATE CONSTRAINT audit_event_id IF NOT EXISTS FOR (n:AuditEvent) REQUIRE n.eventId IS UNIQUE",
-    "CREATE INDEX audit_event_person IF NOT EXISTS FOR (n:AuditEvent) ON (n.personId)",
-)
+# The event-id constraint and the person index live with every other key in graph/schema.py.
 
 _RECORD: Final = """
 UNWIND $events AS event
@@ -80,11 +77,3 @@ async def audit_trail(read: ReadCypher, person_id: str, skip: int, limit: int) -
     """(total, events newest first) about ``person_id``: who accessed the person's data, when, why."""
     rows = await read(_TRAIL, {"personId": person_id, "skip": skip, "limit": limit})
     return (rows[0]["total"], rows[0]["events"]) if rows else (0, [])
-
-
-async def apply_audit_schema(driver: AsyncDriver, database: str) -> None:
-    """The event-id constraint and the person index, idempotently (``IF NOT EXISTS``)."""
-    async with driver.session(database=database) as session:
-        for statement in AUDIT_SCHEMA:
-            result = await session.run(statement)
-            await result.consume()
