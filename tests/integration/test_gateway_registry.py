@@ -14,6 +14,7 @@ from gateway.sdl import subgraph_sdl
 from graph.connection import Neo4jSettings
 from tests.auth_tokens import auth_settings, headers
 from tests.gateway_world import SHARED_PHONE, World, load_world
+from tests.graphql_client import ask, data
 
 pytestmark = pytest.mark.neo4j
 
@@ -29,20 +30,6 @@ def client(world: World, neo4j_settings: Neo4jSettings) -> Iterator[TestClient]:
     auth = headers("investigator", purpose="CASE-2026-0001")
     with TestClient(create_app(neo4j_settings, "registry", auth_settings()), headers=auth) as test_client:
         yield test_client
-
-
-def ask(client: TestClient, query: str, **variables: Any) -> dict[str, Any]:
-    response = client.post("/graphql", json={"query": query, "variables": variables})
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
-
-
-def data(client: TestClient, query: str, **variables: Any) -> dict[str, Any]:
-    body = ask(client, query, **variables)
-    assert "errors" not in body, body["errors"]
-    result: dict[str, Any] = body["data"]
-    return result
 
 
 def error(client: TestClient, query: str, **variables: Any) -> str:

@@ -11,7 +11,6 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from neo4j import Driver
@@ -25,6 +24,7 @@ from linkage.linked import DECISIONS_FILE
 from linkage.review import candidate_id, read_decisions
 from tests.auth_tokens import auth_settings, headers
 from tests.gateway_world import World, load_world
+from tests.graphql_client import ask, data
 
 pytestmark = pytest.mark.neo4j
 
@@ -53,20 +53,6 @@ def registry(world: World, neo4j_settings: Neo4jSettings) -> Iterator[TestClient
         create_app(neo4j_settings, "registry", auth_settings()), headers=headers("steward")
     ) as client:
         yield client
-
-
-def ask(client: TestClient, query: str, **variables: Any) -> dict[str, Any]:
-    response = client.post("/graphql", json={"query": query, "variables": variables})
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
-
-
-def data(client: TestClient, query: str, **variables: Any) -> dict[str, Any]:
-    body = ask(client, query, **variables)
-    assert "errors" not in body, body["errors"]
-    result: dict[str, Any] = body["data"]
-    return result
 
 
 def records_of(registry: TestClient, person_id: str) -> list[str] | None:
