@@ -8,7 +8,7 @@ the rows is a plain ``UNWIND … MERGE`` and a rerun writes exactly the same val
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Final
@@ -67,13 +67,21 @@ def _clean(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.fillna("").astype(str)
 
 
+def _as_rows(frame: pd.DataFrame) -> list[Row]:
+    """``frame.to_dict("records")`` for all-string frames, without pandas' per-cell boxing (which
+    costs more than the rest of the extraction at a million records)."""
+    columns = [str(c) for c in frame.columns]
+    cells = zip(*(frame[c].tolist() for c in columns), strict=True)
+    return [dict(zip(columns, values, strict=True)) for values in cells]
+
+
 def _mode(values: Iterable[str]) -> str:
     """Most frequent non-empty value; ties go to the smallest, so the choice never depends on order."""
-    counts: dict[str, int] = defaultdict(int)
-    for value in values:
-        if value:
-            counts[value] += 1
-    return min(counts, key=lambda v: (-counts[v], v)) if counts else ""
+    present = [value for value in values if value]
+    if len(present) <= 1:  # most groups hold one record: skip the counting
+        return present[0] if present else ""
+    counts = Counter(present)
+    return min(counts, key=lambda v: (-counts[v], v))
 
 
 def _is_ltsa(office_key: str) -> bool:
@@ -104,7 +112,7 @@ class Extraction:
             identity.broker_id(name, phone)
             for name, phone in zip(self.records["broker_name"], self.records["broker_phone"], strict=True)
         ]
-        self._rows: list[Row] = self.records.to_dict("records")  # type: ignore[assignment]
+        self._rows = _as_rows(self.records)
 
     def _agency_ids(self) -> list[str]:
         """Licence-based IDs; a row naming an agency without its licence borrows the licence that
@@ -141,7 +149,7 @@ class Extraction:
                 "kind": r["kind"],
                 "parent": r["province_code"] if r["province_code"] != r["code"] else None,
             }
-            for r in self.regions.to_dict("records")
+            for r in _as_rows(self.regions)
         ]
 
     def offices_rows(self) -> list[Row]:
@@ -196,7 +204,7 @@ class Extraction:
             names[pid].update(n for n in (name, *aliases.split("|")) if n)
         rows = []
         columns = [(f, camel(f)) for f in PERSON_FIELDS]
-        for p in self.persons.to_dict("records"):
+        for p in _as_rows(self.persons):
             props: Row = {name: (p[f] or None) for f, name in columns}
             props.update(
                 personId=p["person_id"],
@@ -357,14 +365,13 @@ class Extraction:
 
     def family_rows(self) -> list[Row]:
         ties: set[tuple[str, str, str, str]] = set()  # (from, to, relation, basis)
-        carded = self.records.loc[
-            (self.records["kk_number"] != "") & (self.records["family_role"] != ""),
-            ["kk_number", "family_role", "person_id"],
-        ]
-        for _kk, card in carded.groupby("kk_number", sort=True):
-            roles = {
-                pid: role.upper() for role, pid in zip(card["family_role"], card["person_id"], strict=True)
-            }
+        cards: dict[str, dict[str, str]] = defaultdict(dict)  # KK number → person → role
+        for kk, role, pid in zip(
+            self.records["kk_number"], self.records["family_role"], self.records["person_id"], strict=True
+        ):
+            if kk and role:
+                cards[kk][pid] = role.upper()
+        for _kk, roles in sorted(cards.items()):
             heads = sorted(p for p, role in roles.items() if role == _HEAD_ROLE)
             if not heads:
                 continue
@@ -388,7 +395,7 @@ class Extraction:
         r = self.records
         filed = r[(r["complaint_id"] != "") | (r["complaint_type"] != "") | (r["complaint_text"] != "")]
         rows = []
-        for c in filed.to_dict("records"):
+        for c in _as_rows(filed):
             concerns = self._person_by_nik.get(c["related_nik"]) or c["person_id"]
             rows.append(
                 {
@@ -410,7 +417,7 @@ class Extraction:
 
     def decisions_rows(self) -> list[Row]:
         rows = []
-        for d in self.decisions.to_dict("records"):
+        for d in _as_rows(self.decisions):
             did = identity.decision_id(d["candidate_id"], d["decision"], d["decided_at"])
             props = {camel(str(k)): (v or None) for k, v in d.items()}
             props["decisionId"] = did

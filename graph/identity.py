@@ -6,6 +6,7 @@ twice, or resuming a killed load, MERGEs onto exactly the same nodes.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterable
@@ -15,6 +16,9 @@ _PUNCTUATION = re.compile(r"[^\w\s]")
 _LICENCE_NOISE = re.compile(r"[\s.]")
 # Legal-form words that vary between silos for the same agency ("PT. Maju Jaya" ↔ "MAJU JAYA, PT").
 _LEGAL_FORMS = frozenset({"PT", "CV", "TBK", "PERSERO"})
+# Agency, employer and broker names repeat across hundreds of thousands of records; the keys are pure
+# functions of their text, so each distinct value is worked out once per process.
+_distinct = functools.lru_cache(maxsize=1 << 16)
 
 
 def digest(*parts: str, length: int = 16) -> str:
@@ -27,11 +31,13 @@ def normalise_text(value: str) -> str:
     return _SPACES.sub(" ", _PUNCTUATION.sub(" ", value.upper())).strip()
 
 
+@_distinct
 def normalise_organisation(name: str) -> str:
     """An organisation name without its legal form, so spelling variants of one agency meet."""
     return " ".join(t for t in normalise_text(name).split() if t not in _LEGAL_FORMS)
 
 
+@_distinct
 def agency_id(licence: str, name: str) -> str:
     """The licence number when the silo gave one (it is the P3MI's legal identity), else the name."""
     licence_key = _LICENCE_NOISE.sub("", licence.upper())  # "KEP 123/2020" = "KEP.123/2020"
@@ -41,11 +47,13 @@ def agency_id(licence: str, name: str) -> str:
     return f"NAME:{name_key}" if name_key else ""
 
 
+@_distinct
 def employer_id(name: str, country: str) -> str:
     name_key = normalise_organisation(name)
     return f"EMP:{digest(name_key, country.upper())}" if name_key else ""
 
 
+@_distinct
 def broker_id(name: str, phone: str) -> str:
     """A broker (calo) is known by phone when there is one: names of brokers are nicknames."""
     if phone:
