@@ -159,8 +159,26 @@ def splink_comparison(comparison: Comparison) -> Any:
     raise TypeError(f"no Splink translation for {comparison!r}")
 
 
+def splink_connection(memory_gb: float | None, spill_dir: Path | None) -> Any:
+    """A DuckDB connection for Splink; with a memory limit DuckDB spills to ``spill_dir`` instead of
+    growing until the kernel kills it (its default limit is 80 % of RAM, too much on a shared box)."""
+    import duckdb
+
+    connection = duckdb.connect()
+    if memory_gb:
+        connection.execute(f"SET memory_limit = '{memory_gb}GB'")
+        connection.execute("SET preserve_insertion_order = false")
+    if spill_dir:
+        spill_dir.mkdir(parents=True, exist_ok=True)
+        connection.execute(f"SET temp_directory = '{spill_dir}'")
+    return connection
+
+
 def run_splink(
-    records: pd.DataFrame, config: LinkConfig
+    records: pd.DataFrame,
+    config: LinkConfig,
+    memory_gb: float | None = None,
+    spill_dir: Path | None = None,
 ) -> tuple[pd.Series, dict[str, float], dict[str, int]]:
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
@@ -177,7 +195,7 @@ def run_splink(
         retain_intermediate_calculation_columns=False,
         retain_matching_columns=False,
     )
-    db_api = DuckDBAPI()
+    db_api = DuckDBAPI(splink_connection(memory_gb, spill_dir))
     inputs: Any = (
         [db_api.register(frame) for _, frame in keys.groupby("source", sort=True)]
         if config.cross_source_only
@@ -203,15 +221,24 @@ def run_splink(
     return clusters.set_index("unique_id")["cluster_id"], stages, {"returned_pairs": returned}
 
 
-def run_tool(tool: str, canonical: Path, truth_path: Path, febrl4: bool) -> dict[str, Any]:
+def run_tool(
+    tool: str,
+    canonical: Path,
+    truth_path: Path,
+    febrl4: bool,
+    splink_memory_gb: float | None = None,
+) -> dict[str, Any]:
     """One tool in this process: time it, evaluate it, report peak RSS."""
     records = pd.read_parquet(canonical)
     truth = pd.read_parquet(truth_path).set_index("record_key")["person_id"]
     truth = truth.reindex(records["record_key"]).dropna()
     config = link_config(febrl4)
-    runner = run_ours if tool == "ours" else run_splink
     start = time.perf_counter()
-    clusters, stages, counts = runner(records, config)
+    if tool == "ours":
+        clusters, stages, counts = run_ours(records, config)
+    else:
+        spill = canonical.parent / "splink-spill"
+        clusters, stages, counts = run_splink(records, config, splink_memory_gb, spill)
     total = time.perf_counter() - start
     metrics = evaluate_clusters(clusters, truth)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -234,12 +261,18 @@ def main() -> None:
     parser.add_argument("--febrl4", action="store_true", help="FEBRL 4 instead of synthetic silos")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "ltsa-bench")
     parser.add_argument("--tools", default="ours,splink")
+    parser.add_argument(
+        "--splink-memory-gb",
+        type=float,
+        help="cap DuckDB's memory (it spills to disk beyond it); without it DuckDB may take 80%% of RAM",
+    )
     parser.add_argument("--run", choices=("ours", "splink"), help=argparse.SUPPRESS)
     parser.add_argument("--canonical", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--truth", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run:
-        print(json.dumps(run_tool(args.run, args.canonical, args.truth, args.febrl4)))
+        result = run_tool(args.run, args.canonical, args.truth, args.febrl4, args.splink_memory_gb)
+        print(json.dumps(result))
         return
     args.workdir.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
@@ -262,6 +295,8 @@ def main() -> None:
             str(truth),
         ]
         command += ["--febrl4"] if args.febrl4 else []
+        if args.splink_memory_gb:
+            command += ["--splink-memory-gb", str(args.splink_memory_gb)]
         output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
         results.append(json.loads(output.strip().splitlines()[-1]))
     print_table(results, "FEBRL 4" if args.febrl4 else f"synth --people {args.people} --seed {args.seed}")
