@@ -299,6 +299,8 @@ def main() -> None:
             command += ["--splink-memory-gb", str(args.splink_memory_gb)]
         output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
         results.append(json.loads(output.strip().splitlines()[-1]))
+        # Each tool's figures as soon as it finishes: a later tool killed for memory loses nothing.
+        print(json.dumps(results[-1]), file=sys.stderr, flush=True)
     print_table(results, "FEBRL 4" if args.febrl4 else f"synth --people {args.people} --seed {args.seed}")
 
 
