@@ -6,7 +6,11 @@ opposite: a detached server in its own session, without the stdin watch, found a
 state file. The state file and the server's log sit beside the data folder (``var/neo4j`` →
 ``var/neo4j.json`` and ``var/neo4j.log``), so one data folder has exactly one server.
 
-Exit codes: 0 ok, 1 not running (``status``) or the server failed to come up, 2 usage/configuration error.
+``backup`` and ``restore`` (``ltsa.backup``) work offline on the stopped store.
+
+Exit codes: 0 ok, 1 not running (``status``) or the server failed to come up, 2 usage/configuration error
+or a refused backup/restore (server running, store not empty, archive exists), 4 archive rejected
+(unreadable, damaged, or from a Neo4j version this launcher cannot open).
 """
 
 from __future__ import annotations
@@ -33,8 +37,11 @@ from graph.local_server import (
     free_port,
 )
 
+from .backup import ArchiveRejected, BackupError, create_backup, restore_backup
+
 NOT_RUNNING = 1
 CONFIG_ERROR = 2
+ARCHIVE_REJECTED = 4
 PORT_IN_USE_STATUS = 3  # the launcher's own exit status when its Bolt port is taken
 
 neo4j_app = typer.Typer(help="A local embedded Neo4j running in the background.", no_args_is_help=True)
@@ -257,3 +264,84 @@ def stop(
     else:
         console.print("Neo4j was not running", highlight=False)
     state_path(folder).unlink(missing_ok=True)
+
+
+def _refuse_if_running(folder: Path) -> None:
+    state = running_server(folder)
+    if state is not None:
+        console.print(
+            f"error: Neo4j is running at {state.uri} (pid {state.pid}) on {folder}; run `ltsa neo4j stop` "
+            "first (Neo4j Community has no online backup)",
+            markup=False,
+            highlight=False,
+        )
+        raise typer.Exit(CONFIG_ERROR)
+
+
+def _fail(error: BackupError) -> typer.Exit:
+    console.print(f"error: {error}", markup=False, highlight=False)
+    return typer.Exit(ARCHIVE_REJECTED if isinstance(error, ArchiveRejected) else CONFIG_ERROR)
+
+
+@neo4j_app.command("backup")
+def backup(
+    to: Annotated[Path, typer.Option("--to", help="Archive to write (.tar.gz); must not exist yet.")],
+    data_dir: DataDirOption = None,
+    counts: Annotated[
+        bool, typer.Option(help="Open the store briefly to record node/relationship counts.")
+    ] = True,
+) -> None:
+    """Archive the stopped local store with a manifest (version, date, counts, checksums).
+
+    Example: ltsa neo4j stop && ltsa neo4j backup --to backups/neo4j-$(date +%F).tar.gz
+    """
+    folder = _resolve(data_dir)
+    _refuse_if_running(folder)
+    try:
+        manifest = create_backup(folder, to.expanduser().resolve(), counts=counts)
+    except BackupError as error:
+        raise _fail(error) from None
+    counted = (
+        "" if manifest.nodes is None else f", {manifest.nodes} nodes, {manifest.relationships} relationships"
+    )
+    console.print(
+        f"backed up {folder} to {to} (Neo4j {manifest.neo4j_version}, {len(manifest.files)} files{counted}); "
+        f"checksum {manifest.checksum}",
+        highlight=False,
+    )
+
+
+@neo4j_app.command("restore")
+def restore(
+    from_: Annotated[Path, typer.Option("--from", help="Archive written by `ltsa neo4j backup`.")],
+    data_dir: DataDirOption = None,
+    force: Annotated[
+        bool,
+        typer.Option(help="Replace an existing store (moved aside to data.replaced-<time>, not deleted)."),
+    ] = False,
+) -> None:
+    """Restore the local store from a backup after verifying its checksums and Neo4j version.
+
+    Example: ltsa neo4j stop && ltsa neo4j restore --from backups/neo4j-2026-11-28.tar.gz --force
+    """
+    folder = _resolve(data_dir)
+    _refuse_if_running(folder)
+    try:
+        result = restore_backup(from_.expanduser().resolve(), folder, force=force)
+    except BackupError as error:
+        raise _fail(error) from None
+    manifest = result.manifest
+    counted = (
+        ""
+        if manifest.nodes is None
+        else f"; expect {manifest.nodes} nodes, {manifest.relationships} relationships"
+    )
+    console.print(
+        f"restored {folder} from {from_} "
+        f"(written {manifest.created}, Neo4j {manifest.neo4j_version}{counted})",
+        highlight=False,
+    )
+    if result.replaced is not None:
+        console.print(
+            f"the previous store is kept in {result.replaced}; delete it when satisfied", highlight=False
+        )
