@@ -140,8 +140,12 @@ def reference_problems(docs: list[Manifest], secrets: list[Manifest]) -> list[st
         if kind == "PodDisruptionBudget" and not matching_workloads(docs, spec["selector"]["matchLabels"]):
             problems.append(f"{ident(doc)}: selector matches no workload")
         if kind == "NetworkPolicy":
+            # A namespaceSelector peer (the monitoring namespace) names no workload of ours.
             selectors = [spec["podSelector"]["matchLabels"]] + [
-                peer["podSelector"]["matchLabels"] for rule in spec["ingress"] for peer in rule["from"]
+                peer["podSelector"]["matchLabels"]
+                for rule in spec["ingress"]
+                for peer in rule["from"]
+                if "podSelector" in peer
             ]
             problems += [
                 f"{ident(doc)}: {s} matches no workload" for s in selectors if not matching_workloads(docs, s)
@@ -229,6 +233,11 @@ def test_each_subgraph_is_stateless_scaled_probed_and_protected(docs: list[Manif
     secrets = {e["valueFrom"]["secretKeyRef"]["name"] for e in container["env"] if "valueFrom" in e}
     assert secrets == {"satu-atap-neo4j", "satu-atap-auth"}
     assert named(docs, "ConfigMap", "satu-atap-config")["data"]["LTSA_ENV"] == "production"
+    # Scraped where the container serves: the annotations must name its port and the metrics path.
+    annotations = deployment["spec"]["template"]["metadata"]["annotations"]
+    ports = {str(port["containerPort"]) for port in container["ports"]}
+    assert annotations["prometheus.io/scrape"] == "true" and annotations["prometheus.io/port"] in ports
+    assert annotations["prometheus.io/path"] == "/metrics"
 
 
 def test_only_the_gateways_and_the_schema_job_reach_neo4j(docs: list[Manifest]) -> None:
