@@ -28,6 +28,13 @@ class BlockingRule:
     name: str
     on: tuple[str, ...]
     sub_block_on: str = "sex"  # splits an oversized block before it is capped
+    # A pair whose two records both have this column is dropped: the rule exists for records that lack
+    # it (a complaint row without a birth date), and a stronger rule on it already paired the others.
+    unless_both_have: str | None = None
+
+    def columns(self) -> tuple[str, ...]:
+        """The key columns the rule must find in the records."""
+        return self.on if self.unless_both_have is None else (*self.on, self.unless_both_have)
 
 
 def default_blocking_rules() -> tuple[BlockingRule, ...]:
@@ -42,6 +49,17 @@ def default_blocking_rules() -> tuple[BlockingRule, ...]:
         BlockingRule("birth_date_first_name", ("birth_date", "first_name_key")),
         BlockingRule("birth_date_last_name", ("birth_date", "last_name_key")),
         BlockingRule("nik_birth_date_first_name", ("nik_birth_date", "first_name_key")),
+        # A complaint names the worker as a relative says it (no NIK, no birth date) beside the
+        # reporter's address, which is the household's: same address + one name key reaches the worker.
+        BlockingRule("household_first_name", ("address", "first_name_key")),
+        BlockingRule("household_last_name", ("address", "last_name_key")),
+        BlockingRule("household_name", ("address", "informative_keys_sorted")),
+        # The sponsor (calo) who recruited the worker, as the family and the agency's list name him.
+        BlockingRule("broker_first_name", ("broker_name", "first_name_key")),
+        # No address either: the worker's name and the country the complaint is about.
+        BlockingRule(
+            "name_country", ("name_keys_sorted", "destination_country"), unless_both_have="birth_year"
+        ),
     )
 
 
@@ -57,6 +75,9 @@ KEY_INPUTS = (
     "alias_names",
     "birth_date",
     "mother_name",
+    "phone",
+    "related_name",
+    "complaint_type",
 )
 
 
@@ -80,6 +101,8 @@ def blocking_keys(records: pd.DataFrame) -> pd.DataFrame:
     # First/last *informative* token: "I WAYAN SUDARSANA" blocks on SUDARSANA, not on "I".
     keys["first_name_key"] = split.str[0].fillna("")
     keys["last_name_key"] = split.str[-1].fillna("")
+    if "phone" in records:
+        keys["own_phone"] = _own_phone(records, keys["first_name_key"])
     if "nik" in records:
         keys["nik_trusted"] = _trusted_nik(records)
     if "birth_date" in records:
@@ -96,6 +119,21 @@ def _trusted_nik(records: pd.DataFrame) -> pd.Series:
     if "flags" not in records:
         return nik
     return nik.where(~records["flags"].fillna("").str.contains(NIK_IS_KK, regex=False), "")
+
+
+def _own_phone(records: pd.DataFrame, first_name_key: pd.Series) -> pd.Series:
+    """The phone when it is the person's own: blank on a complaint row reported by someone else, where
+    the desk wrote down the reporter's number. The reporter is taken to be the worker when the two
+    names start with the same informative name key (a relative's report names the worker, the
+    worker's own gives her name twice)."""
+    phone = records["phone"].fillna("")
+    if "related_name" not in records or "complaint_type" not in records:
+        return phone
+    reporter = records["related_name"].fillna("")
+    reporter_first = name_token_keys(informative_names(reporter)).str.split().str[0].fillna("")
+    by_someone_else = (records["complaint_type"].fillna("") != "") & (reporter != "")
+    by_someone_else &= reporter_first != first_name_key
+    return phone.where(~by_someone_else, "")
 
 
 def _name_source(records: pd.DataFrame) -> pd.Series:
@@ -134,7 +172,7 @@ def candidate_pairs(
     rule_of: list[np.ndarray] = []
     source = pd.factorize(keys["source"])[0] if cross_source_only else None
     for i, rule in enumerate(rules):
-        missing = [c for c in rule.on if c not in keys]
+        missing = [c for c in rule.columns() if c not in keys]
         if missing:
             raise ValueError(f"blocking rule {rule.name!r} needs columns the records lack: {missing}")
         codes = _group_codes(keys, rule.on)
@@ -143,6 +181,8 @@ def candidate_pairs(
         if source is not None:
             keep = source[left] != source[right]
             left, right = left[keep], right[keep]
+        if rule.unless_both_have is not None:
+            left, right = _unless_both_have(keys, rule, left, right)
         pair_id = left.astype(np.int64) * n + right
         ids.append(pair_id)
         rule_of.append(np.full(len(pair_id), i, dtype=np.int16))
@@ -161,6 +201,15 @@ def candidate_pairs(
     if truth is not None:
         report.update(pair_completeness(keys, left, right, truth))
     return CandidatePairs(left, right, found_by, report)
+
+
+def _unless_both_have(
+    keys: pd.DataFrame, rule: BlockingRule, left: np.ndarray, right: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs in which at least one record lacks ``rule.unless_both_have``."""
+    has = (keys[str(rule.unless_both_have)].fillna("").astype(str) != "").to_numpy()
+    keep = ~(has[left] & has[right])
+    return left[keep], right[keep]
 
 
 def _group_codes(keys: pd.DataFrame, columns: tuple[str, ...]) -> np.ndarray:

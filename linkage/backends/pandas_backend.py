@@ -39,7 +39,7 @@ class PandasBackend(Backend[PandasVectors]):
         self, records: pd.DataFrame, config: LinkConfig, truth: pd.Series | None
     ) -> PandasVectors:
         needed = {c for comparison in config.comparisons for c in comparison.columns()}
-        needed |= {c for rule in config.blocking_rules for c in (*rule.on, rule.sub_block_on)}
+        needed |= {c for rule in config.blocking_rules for c in (*rule.columns(), rule.sub_block_on)}
         keys = blocking_keys(_keyed(records, needed))
         candidates = candidate_pairs(
             keys, config.blocking_rules, config.max_block_size, config.cross_source_only, truth

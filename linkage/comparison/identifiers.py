@@ -27,15 +27,24 @@ class ExactComparison(Comparison):
 
 
 class IdentifierComparison(Comparison):
+    """``disagreement_column``: values differing count as evidence only where both records also have
+    this column (the phone a complaint desk wrote down is the reporter's: agreeing with the worker's
+    forms says something, a family number; differing says nothing)."""
+
     levels = ("exact", "one_edit", "different")
 
-    def __init__(self, name: str, column: str, tf: bool = True) -> None:
+    def __init__(
+        self, name: str, column: str, tf: bool = True, disagreement_column: str | None = None
+    ) -> None:
         self.name = name
         self.column = column
         self.tf_column = column if tf else None
+        self.disagreement_column = disagreement_column
 
     def compare(self, pairs: PairFrame) -> np.ndarray:
         missing, exact = pairs.either_missing(self.column), pairs.exact(self.column)
+        if self.disagreement_column is not None:
+            missing |= ~exact & pairs.either_missing(self.disagreement_column)
         distance = pairs.similarity(
             self.column, Levenshtein.distance, where=~(missing | exact), score_cutoff=1
         )

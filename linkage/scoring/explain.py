@@ -34,20 +34,31 @@ def waterfall_json(names: tuple[str, ...], labels: list[np.ndarray], weights: li
     codes: list[np.ndarray] = []
     for name, label, weight in zip(names, labels, weights, strict=True):
         rounded = np.round(weight, WEIGHT_DECIMALS)
-        code, distinct = pd.MultiIndex.from_arrays([label, rounded]).factorize()
+        code, first = _distinct_rows([pd.factorize(label)[0], pd.factorize(rounded)[0]])
         fragments.append(
             np.array(
-                [json.dumps({"comparison": name, "level": lv, "weight": float(w)}) for lv, w in distinct],
+                [
+                    json.dumps({"comparison": name, "level": label[i], "weight": float(rounded[i])})
+                    for i in first
+                ],
                 dtype=object,
             )
         )
         codes.append(code)
-    row, distinct_rows = pd.MultiIndex.from_arrays(codes).factorize()
+    row, first = _distinct_rows(codes)
     rendered = np.array(
-        [
-            "[" + ", ".join(f[c] for f, c in zip(fragments, combo, strict=True)) + "]"
-            for combo in distinct_rows
-        ],
+        ["[" + ", ".join(f[c[i]] for f, c in zip(fragments, codes, strict=True)) + "]" for i in first],
         dtype=object,
     )
     return pd.Series(rendered[row])
+
+
+def _distinct_rows(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Code of each row of the integer ``columns`` (0, 1, … in order of first appearance) and the
+    position of each code's first row. Folds one column at a time into a running code, so keys stay
+    below rows × distinct values (a MultiIndex would build a Python tuple per row)."""
+    row = np.zeros(len(columns[0]), dtype=np.int64)
+    for column in columns:
+        row = pd.factorize(row * (int(column.max()) + 1) + column)[0]
+    _, first = np.unique(row, return_index=True)
+    return row, first

@@ -51,7 +51,9 @@ PREFIX_TITLES: Final = frozenset(
         "SDRI",
         "BPK",
         "BAPAK",
+        "PAK",  # spoken forms of BAPAK / IBU: a relative at a complaint desk says "Bu Sumi", "Pak Karto"
         "IBU",
+        "BU",
         "ALM",
         "ALMH",
         "ALMARHUM",

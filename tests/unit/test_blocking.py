@@ -73,6 +73,21 @@ def test_a_rule_on_a_column_the_records_lack_is_a_clear_error() -> None:
         candidate_pairs(_frame(nik=["1"]), (BlockingRule("passport", ("passport_number",)),), 10)
 
 
+def test_unless_both_have_keeps_only_pairs_where_a_record_lacks_the_column() -> None:
+    # Three records share a name; two state a birth year, so only the undated one is paired with each.
+    keys = _frame(name=["X", "X", "X", "Y"], birth_year=["1990", "1985", "", ""])
+    rule = BlockingRule("name", ("name",), unless_both_have="birth_year")
+    result = candidate_pairs(keys, (rule,), max_block_size=10)
+    assert _pairs(result) == {(0, 2), (1, 2)}
+    assert result.report["rules"][0]["pairs"] == 2
+
+
+def test_unless_both_have_on_a_column_the_records_lack_is_a_clear_error() -> None:
+    rule = BlockingRule("name", ("name",), unless_both_have="birth_year")
+    with pytest.raises(ValueError, match="birth_year"):
+        candidate_pairs(_frame(name=["X", "X"]), (rule,), 10)
+
+
 def test_blocking_keys_fold_spelling_order_and_skip_low_information_tokens() -> None:
     records = _frame(
         full_name=["MOCHAMAD DJOKO SANTOSO", "SANTOSO MUHAMMAD JOKO", "I WAYAN SUDARSANA"],

@@ -166,6 +166,17 @@ def test_string_comparison_thresholds() -> None:
     ) == ["exact", "similarity>=0.92", "different"]
 
 
+def test_a_phone_that_is_not_the_persons_own_counts_only_when_it_agrees() -> None:
+    phone = IdentifierComparison("phone", "phone", disagreement_column="own_phone")
+    relatives = {"phone": "+6285711223344", "own_phone": ""}  # the reporter's number on a complaint
+    worker = {"phone": "+6281234500001", "own_phone": "+6281234500001"}
+    family_number = {"phone": "+6285711223344", "own_phone": "+6285711223344"}
+    assert _levels(
+        phone,
+        [(relatives, worker), (relatives, family_number), (worker, {**worker, "phone": "+6281299990000"})],
+    ) == ["null", "exact", "different"]
+
+
 def test_identifier_and_prefix_levels() -> None:
     passport = IdentifierComparison("passport", "passport_number")
     assert _levels(

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from linkage import febrl
 from linkage.engine import LinkConfig, ScoredPairs, score
 from linkage.scoring import em, tf
+from linkage.scoring.explain import waterfall_json
 from linkage.scoring.model import FellegiSunterModel
 from linkage.scoring.random_u import with_random_u
 from tests.unit.canonical_rows import canonical_rows
@@ -97,6 +98,20 @@ def test_pairs_below_the_floor_are_not_returned(febrl1: tuple[ScoredPairs, dict[
     scored = febrl1[0]
     assert scored.pairs["match_weight"].min() >= febrl.config().floor_weight
     assert scored.report["returned_pairs"] < scored.report["total_pairs"]
+
+
+def test_waterfall_json_renders_each_pairs_own_levels_and_weights() -> None:
+    labels = [np.array(["exact", "null", "exact", "different"], dtype=object), np.array(["a", "b", "a", "a"])]
+    weights = [np.array([12.19999, 0.0, 12.2, -7.0]), np.array([1.0, 2.0, 1.0, 1.00004])]
+    rendered = waterfall_json(("name", "sex"), labels, weights)
+    expected = [
+        [
+            {"comparison": name, "level": label[i], "weight": round(float(weight[i]), 4)}
+            for name, label, weight in zip(("name", "sex"), labels, weights, strict=True)
+        ]
+        for i in range(4)
+    ]
+    assert [json.loads(text) for text in rendered] == expected
 
 
 def _people(count: int, name: str, year: int) -> list[dict[str, str]]:

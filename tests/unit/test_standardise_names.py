@@ -40,6 +40,10 @@ from linkage.standardise.phonetic import token_key
         ("AHMAD M", "AHMAD M", "AHMAD M", ()),  # only a *leading* M is Muhammad
         ("SANTOSO, BUDI HARTONO", "SANTOSO BUDI HARTONO", "SANTOSO BUDI HARTONO", ()),  # not a degree
         ("Budi Hartono, , S.T.", "BUDI HARTONO", "BUDI HARTONO", ("S.T",)),
+        # How a relative at a complaint desk names the worker: the spoken Bu / Pak is a title.
+        ("Bu Sumi", "SUMI", "SUMI", ("BU",)),
+        ("PAK KARTO", "KARTO", "KARTO", ("PAK",)),
+        ("BU", "BU", "BU", ()),
     ],
 )
 def test_titles_and_canonical_tokens(raw: str, display: str, tokens: str, titles: tuple[str, ...]) -> None:
