@@ -36,6 +36,7 @@ from graph.local_server import (
     default_data_dir,
     free_port,
 )
+from graph.local_store import StoreInUse
 
 from .backup import ArchiveRejected, BackupError, create_backup, restore_backup
 
@@ -278,7 +279,7 @@ def _refuse_if_running(folder: Path) -> None:
         raise typer.Exit(CONFIG_ERROR)
 
 
-def _fail(error: BackupError) -> typer.Exit:
+def _fail(error: BackupError | StoreInUse) -> typer.Exit:
     console.print(f"error: {error}", markup=False, highlight=False)
     return typer.Exit(ARCHIVE_REJECTED if isinstance(error, ArchiveRejected) else CONFIG_ERROR)
 
@@ -299,7 +300,7 @@ def backup(
     _refuse_if_running(folder)
     try:
         manifest = create_backup(folder, to.expanduser().resolve(), counts=counts)
-    except BackupError as error:
+    except (BackupError, StoreInUse) as error:
         raise _fail(error) from None
     counted = (
         "" if manifest.nodes is None else f", {manifest.nodes} nodes, {manifest.relationships} relationships"
@@ -328,7 +329,7 @@ def restore(
     _refuse_if_running(folder)
     try:
         result = restore_backup(from_.expanduser().resolve(), folder, force=force)
-    except BackupError as error:
+    except (BackupError, StoreInUse) as error:
         raise _fail(error) from None
     manifest = result.manifest
     counted = (
