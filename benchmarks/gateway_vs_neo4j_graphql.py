@@ -17,6 +17,9 @@ The gateway wants a token: each query is sent as the least role allowed to ask i
 test secret (tests/auth_tokens.py), and the gateway's per-subject rate limit is lifted for the run.
 
 Client, servers and Neo4j share the machine: on a small box the figures are relative, not absolute.
+Latency on a busy shared box mostly measures the box, so the table also gives the CPU each system's
+own processes spent per request (``cpu ms/req``: the server processes, and Neo4j's when this script
+started it; read from /proc, so Linux only): a figure the neighbours' load hardly moves.
 """
 
 from __future__ import annotations
@@ -77,6 +80,29 @@ GATEWAY_ROLES = {"person": "app", "search": "app", "neighbourhood": "investigato
 UNLIMITED_RATE = {"LTSA_RATE_LIMIT": "1000000", "LTSA_RATE_BURST": "1000000"}
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def cpu_seconds(pids: tuple[int, ...]) -> float:
+    """User + system CPU the processes and their descendants have used so far (NaN without /proc)."""
+    total = 0.0
+    pending = list(pids)
+    while pending:
+        pid = pending.pop()
+        try:
+            # Fields after the ")" closing the command name: utime and stime are the 12th and 13th.
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                pending += [int(child) for child in (task / "children").read_text().split()]
+        except FileNotFoundError:
+            if pid in pids:
+                return float("nan")
+        except (OSError, ValueError):
+            continue  # a child that exited meanwhile
+    return total
+
+
 @dataclass
 class Result:
     system: str
@@ -86,6 +112,16 @@ class Result:
     seconds: float
     latencies_ms: list[float]
     by_kind_ms: dict[str, list[float]]
+    server_cpu_s: float  # the system's server processes, during the timed requests
+    neo4j_cpu_s: float
+
+    @property
+    def server_cpu_ms(self) -> float:
+        return 1000 * self.server_cpu_s / self.requests if self.requests else float("nan")
+
+    @property
+    def neo4j_cpu_ms(self) -> float:
+        return 1000 * self.neo4j_cpu_s / self.requests if self.requests else float("nan")
 
     @property
     def rps(self) -> float:
@@ -104,6 +140,8 @@ class Result:
             self.seconds + other.seconds,
             self.latencies_ms + other.latencies_ms,
             {k: self.by_kind_ms[k] + other.by_kind_ms[k] for k in self.by_kind_ms},
+            self.server_cpu_s + other.server_cpu_s,
+            self.neo4j_cpu_s + other.neo4j_cpu_s,
         )
 
 
@@ -121,11 +159,12 @@ def wait_up(url: str, proc: subprocess.Popen[bytes], timeout: float = 120.0) -> 
 
 
 @contextmanager
-def process(cmd: list[str], env: dict[str, str], cwd: Path, probe: str) -> Iterator[None]:
+def process(cmd: list[str], env: dict[str, str], cwd: Path, probe: str) -> Iterator[int]:
+    """The server process, started and up; yields its pid."""
     proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **env}, stdout=subprocess.DEVNULL)
     try:
         wait_up(probe, proc)
-        yield
+        yield proc.pid
     finally:
         proc.terminate()
         proc.wait(30)
@@ -162,9 +201,10 @@ class System:
     urls: dict[str, str]  # per query kind
     queries: dict[str, str]
     headers: dict[str, dict[str, str]]  # per query kind (the gateway wants a token)
+    pids: tuple[int, ...]  # the server processes (their workers are counted as their children)
 
 
-async def drive(system: System, world: World, clients: int, total: int) -> Result:
+async def drive(system: System, world: World, clients: int, total: int, neo4j: tuple[int, ...]) -> Result:
     latencies: list[float] = []
     by_kind: dict[str, list[float]] = {kind: [] for kind in KINDS}
     errors = 0
@@ -187,14 +227,30 @@ async def drive(system: System, world: World, clients: int, total: int) -> Resul
                     print(f"{system.name} {kind}: {response.status_code} {response.text[:300]}")
                 errors += 1
 
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    # Keep-alive to every server the system is spread over (the gateway's candidates come from the
+    # linkage subgraph): a pool of `clients` connections in all would close and reopen a connection
+    # whenever a client's next query goes to the other server.
+    pool = clients * len(set(system.urls.values()))
+    limits = httpx.Limits(max_connections=pool, max_keepalive_connections=pool)
     async with httpx.AsyncClient(timeout=120, limits=limits) as http:
         for i in range(len(KINDS) * 2):  # warm-up: plans cached, connections open
             await ask(http, KINDS[i % len(KINDS)], i)
+        cpu_before = cpu_seconds(system.pids), cpu_seconds(neo4j)
         started = time.perf_counter()
         await asyncio.gather(*(client(http) for _ in range(clients)))
         seconds = time.perf_counter() - started
-    return Result(system.name, clients, total, errors, seconds, latencies, by_kind)
+        server_cpu, neo4j_cpu = (cpu_seconds(system.pids), cpu_seconds(neo4j))
+    return Result(
+        system.name,
+        clients,
+        total,
+        errors,
+        seconds,
+        latencies,
+        by_kind,
+        server_cpu - cpu_before[0],
+        neo4j_cpu - cpu_before[1],
+    )
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -205,11 +261,13 @@ def _percentile(values: list[float], q: float) -> float:
 def print_table(results: list[Result]) -> None:
     print(
         f"{'system':<14}{'clients':>8}{'requests':>10}{'errors':>8}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}"
+        f"{'cpu ms/req':>12}{'neo4j cpu ms/req':>18}"
     )
     for r in results:
         print(
             f"{r.system:<14}{r.clients:>8}{r.requests:>10}{r.errors:>8}{r.rps:>10.1f}"
             f"{r.percentile(0.5):>10.1f}{r.percentile(0.99):>10.1f}"
+            f"{r.server_cpu_ms:>12.2f}{r.neo4j_cpu_ms:>18.2f}"
         )
     for label, q in (("p50", 0.5), ("p99", 0.99)):
         header = f"\n{label} ms per query kind: {'system':<14}{'clients':>8}"
@@ -228,7 +286,9 @@ def print_table(results: list[Result]) -> None:
             print(
                 f"clients={clients}: {g.system}/peer req/s = {g.rps / p.rps:.2f}, "
                 f"p50 = {g.percentile(0.5) / p.percentile(0.5):.2f}, "
-                f"p99 = {g.percentile(0.99) / p.percentile(0.99):.2f}"
+                f"p99 = {g.percentile(0.99) / p.percentile(0.99):.2f}, "
+                f"cpu ms/req = {g.server_cpu_ms / p.server_cpu_ms:.2f}, "
+                f"neo4j cpu ms/req = {g.neo4j_cpu_ms / p.neo4j_cpu_ms:.2f}"
             )
 
 
@@ -269,10 +329,12 @@ def main() -> None:
 
     with ExitStack() as stack:
         uri = args.neo4j_uri
+        neo4j_pids: tuple[int, ...] = ()  # an external Neo4j's CPU is not ours to read
         if not uri:
             server = LocalNeo4j(data_dir=Path(tempfile.mkdtemp(prefix="bench-neo4j-")))
             uri = server.start()
             stack.callback(server.stop)
+            neo4j_pids = (server.process.pid,) if server.process else ()
         driver = connect(Neo4jSettings.from_env(uri=uri))
         folder = Path(tempfile.mkdtemp(prefix="bench-linked-"))
         started = time.perf_counter()
@@ -285,16 +347,16 @@ def main() -> None:
         for count in process_counts:
             # One after the other: a free port is only taken once its server listens on it.
             registry_url, registry = gateway(uri, "registry", count)
-            stack.enter_context(registry)
+            registry_pid = stack.enter_context(registry)
             linkage_url, linkage = gateway(uri, "linkage", count)
-            stack.enter_context(linkage)
+            linkage_pid = stack.enter_context(linkage)
             urls = {**dict.fromkeys(KINDS, registry_url), "candidates": linkage_url}
             name = "gateway" if len(process_counts) == 1 else f"gateway-{count}p"
-            systems.append(System(name, urls, GATEWAY_QUERIES, tokens))
+            systems.append(System(name, urls, GATEWAY_QUERIES, tokens, (registry_pid, linkage_pid)))
         if not args.skip_peer:
             peer_url, peer_process = peer(uri)
-            stack.enter_context(peer_process)
-            systems.append(System(PEER, dict.fromkeys(KINDS, peer_url), PEER_QUERIES, {}))
+            peer_pid = stack.enter_context(peer_process)
+            systems.append(System(PEER, dict.fromkeys(KINDS, peer_url), PEER_QUERIES, {}, (peer_pid,)))
 
         results: list[Result] = []
         for clients in levels:
@@ -303,7 +365,7 @@ def main() -> None:
             merged: dict[str, Result] = {}
             for _ in range(args.rounds):
                 for system in systems:
-                    one = asyncio.run(drive(system, world, clients, per_round))
+                    one = asyncio.run(drive(system, world, clients, per_round, neo4j_pids))
                     merged[system.name] = merged[system.name].merged(one) if system.name in merged else one
             results += merged.values()
         print_table(results)

@@ -1,8 +1,9 @@
-"""The ASGI application of one subgraph: GraphQL at ``/graphql``, ``/healthz`` and ``/readyz``.
+"""The ASGI application of one subgraph: GraphQL at ``/graphql``, ``/healthz``, ``/readyz``, ``/metrics``.
 
 One async Neo4j driver per process, created at start-up and closed at shutdown. Configuration comes
 from the environment: ``NEO4J_*`` (graph.connection), ``LTSA_SUBGRAPH`` (registry | linkage, default
-registry) and ``LTSA_ENV`` (production switches GraphiQL off).
+registry), ``LTSA_ENV`` (production switches GraphiQL off) and the observability variables
+(``LTSA_METRICS``, ``LTSA_LOG_FORMAT``, … — gateway.observability.settings).
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from .auth.middleware import is_health_path
 from .auth.settings import AuthSettings
 from .auth.verify import TokenVerifier
 from .graphql_app import GatewayGraphQL
+from .observability.log_format import adopt_server_loggers
+from .observability.wiring import Observability
 from .pages import is_public_path, page_routes
-from .privacy.log_filter import install_scrubbing
 from .schema.build import SUBGRAPHS, Subgraph, build_schema
 from .security.stack import SecuritySettings, guard_middleware
 
@@ -61,17 +63,27 @@ def create_app(
     subgraph: Subgraph | None = None,
     auth: AuthSettings | None = None,
     security: SecuritySettings | None = None,
+    observability: Observability | None = None,
 ) -> Starlette:
     settings = settings or Neo4jSettings.from_env()
     subgraph = subgraph or subgraph_from_env()
     verifier = TokenVerifier(auth or AuthSettings.from_env())  # no token configuration: no start
     security = security or SecuritySettings.from_env()
-    install_scrubbing()
+    observability = observability or Observability.from_env(service_name=f"satu-atap-{subgraph}")
+    observability.configure_logging()  # also installs the identifier scrubbing on the handler
     schema = build_schema(subgraph, production=is_production(), security=security)
-    graphql = GatewayGraphQL(schema, settings.database, graphiql=not is_production())
+    observability.instrument(schema)
+    graphql = GatewayGraphQL(
+        schema,
+        settings.database,
+        graphiql=not is_production(),
+        observer=observability.cypher_observer,
+        read_retry_s=settings.connect_timeout_s,  # the driver's own retry window (graph.connection)
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        adopt_server_loggers()  # uvicorn configured its loggers after create_app; route them through ours
         app.state.driver = async_driver(settings)
         try:
             yield
@@ -80,6 +92,7 @@ def create_app(
 
     async def healthz(request: Request) -> JSONResponse:
         connected, detail = await neo4j_status(request.app.state.driver, settings.connect_timeout_s)
+        observability.neo4j_checked(connected)
         return JSONResponse(
             {
                 "status": "ok",
@@ -90,17 +103,24 @@ def create_app(
 
     async def readyz(request: Request) -> JSONResponse:
         connected, detail = await neo4j_status(request.app.state.driver, settings.connect_timeout_s)
+        observability.neo4j_checked(connected)
         body = {"ready": connected, "neo4j": {"connected": connected, "detail": detail}}
         return JSONResponse(body, status_code=200 if connected else 503)
 
+    def is_open(path: str) -> bool:
+        return _is_open(path) or observability.is_open(path)
+
     # Route, not Mount: a Mount answers POST /graphql with a redirect to /graphql/.
+    routes = [
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        *observability.routes(settings.database),  # /metrics unless LTSA_METRICS=off
+        *page_routes(),  # /review, /explore, /coverage, /login (gateway.pages)
+    ]
     return Starlette(
-        routes=[
-            Route("/healthz", healthz),
-            Route("/readyz", readyz),
-            Route("/graphql", graphql, methods=["GET", "POST"]),
-            *page_routes(),  # /review, /explore, /coverage, /login (gateway.pages)
-        ],
+        routes=routes,
         lifespan=lifespan,
-        middleware=guard_middleware(verifier, security, is_open=_is_open),
+        # Outermost: refused requests are counted, logged and answered with their request id too.
+        middleware=[observability.middleware(routes), *guard_middleware(verifier, security, is_open=is_open)],
     )

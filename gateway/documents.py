@@ -10,7 +10,9 @@ aliases, cost) are rule classes built per request — the cost rule even reads t
 — so that key never repeats. Here the rules are split: a rule class defined at module level (the
 standard rules, the introspection ban) can only judge the schema and the document, so their verdict
 is cached per document; a rule class built inside a function (``<locals>`` in its name) may hold
-request state and runs every time. Those per-request rules do their work when constructed and visit
+request state and runs every time — unless it was declared ``document_only``: built once at start-up
+from fixed limits (the depth and alias limits), it judges nothing but the document, so its verdict is
+cached as well. Those per-request rules do their work when constructed and visit
 no node, so they are constructed without the typed walk of the whole document that
 ``graphql.validate`` would make for them; one that does visit nodes still gets the walk.
 """
@@ -35,10 +37,18 @@ from strawberry.schema.schema import validate_document
 
 DOCUMENTS_CACHED: Final = 256  # distinct documents kept; a few dozen are in real use
 Rule = type[ASTValidationRule]
+_DOCUMENT_ONLY: set[Rule] = set()  # a few classes per schema built
+
+
+def document_only(rules: list[Rule]) -> list[Rule]:
+    """Declare rule classes built in a function that judge the schema and document alone (no
+    request state): their verdict is cached per document like a module-level rule's."""
+    _DOCUMENT_ONLY.update(rules)
+    return rules
 
 
 def _per_request(rule: Rule) -> bool:
-    return "<locals>" in rule.__qualname__
+    return "<locals>" in rule.__qualname__ and rule not in _DOCUMENT_ONLY
 
 
 @lru_cache(maxsize=DOCUMENTS_CACHED)

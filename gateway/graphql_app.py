@@ -19,7 +19,8 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
 from .context import RequestContext
-from .runner import CypherRunner, DatabaseUnavailable
+from .observability.cypher import UNOBSERVED, CypherObserver
+from .runner import DEFAULT_READ_RETRY_S, CypherRunner, DatabaseUnavailable
 
 
 def _error_code(error: GraphQLError) -> str | None:
@@ -27,15 +28,27 @@ def _error_code(error: GraphQLError) -> str | None:
 
 
 class GatewayGraphQL(GraphQL[RequestContext, None]):
-    def __init__(self, schema: Schema, database: str, *, graphiql: bool) -> None:
+    def __init__(
+        self,
+        schema: Schema,
+        database: str,
+        *,
+        graphiql: bool,
+        observer: CypherObserver = UNOBSERVED,
+        read_retry_s: float = DEFAULT_READ_RETRY_S,
+    ) -> None:
         super().__init__(schema, graphql_ide="graphiql" if graphiql else None, allow_queries_via_get=False)
         self.database = database
+        self.observer = observer  # times every Cypher statement of every request
+        self.read_retry_s = read_retry_s  # how long a read is retried while Neo4j is unreachable
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> RequestContext:
         assert isinstance(request, Request)  # no subscriptions: HTTP only
-        runner = CypherRunner(request.app.state.driver, self.database)
+        runner = CypherRunner(
+            request.app.state.driver, self.database, self.observer, read_retry_s=self.read_retry_s
+        )
         return RequestContext(request=request, runner=runner)
 
     async def process_result(

@@ -8,6 +8,7 @@ number of round trips as one person. Loaders cache per request only (a new set p
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from functools import cached_property
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -56,37 +57,76 @@ def _family_loader(runner: CypherRunner) -> DataLoader[str, list[FamilyTie]]:
 
 
 class Loaders:
-    """One loader per batched lookup; attribute names say what the key is and what comes back."""
+    """One loader per batched lookup; attribute names say what the key is and what comes back.
+
+    Each loader is built on first use: a request touches two or three of them, and building all
+    sixteen (each with its cache) for every request was a measurable share of a person read's CPU.
+    """
 
     def __init__(self, runner: CypherRunner) -> None:
-        # A person comes with its source records (graph.queries.persons), so sourceRecords is free.
-        self.person = _person_loader(runner)
-        self.family_of_person = _family_loader(runner)
-        self.record: DataLoader[str, Row | None] = _loader(runner, people.records_by_key, _none)
-        self.placements_of_person: DataLoader[str, list[Row]] = _loader(
-            runner, people.placements_by_person, list
-        )
-        self.complaints_of_person: DataLoader[str, list[Row]] = _loader(
-            runner, people.complaints_by_person, list
-        )
-        self.offices_of_person: DataLoader[str, list[Row]] = _loader(runner, people.offices_by_person, list)
-        self.region_of_person: DataLoader[str, Row | None] = _loader(runner, people.region_of_person, _none)
-        self.agency: DataLoader[str, Row | None] = _loader(runner, organisations.agencies_by_id, _none)
-        self.employer: DataLoader[str, Row | None] = _loader(runner, organisations.employers_by_id, _none)
-        self.region: DataLoader[str, Row | None] = _loader(runner, organisations.regions_by_code, _none)
-        self.agency_figures: DataLoader[str, Row | None] = _loader(
-            runner, organisations.agency_figures, _none
-        )
-        self.employer_figures: DataLoader[str, Row | None] = _loader(
-            runner, organisations.employer_figures, _none
-        )
-        self.candidate: DataLoader[str, Row | None] = _loader(runner, candidates.candidates_by_id, _none)
-        self.candidates_of_person: DataLoader[str, list[Row]] = _loader(
-            runner, candidates.candidates_by_person, list
-        )
-        self.decisions_of_candidate: DataLoader[str, list[Row]] = _loader(
-            runner, candidates.decisions_by_candidate, list
-        )
-        self.decisions_of_person: DataLoader[str, list[Row]] = _loader(
-            runner, candidates.decisions_by_person, list
-        )
+        self.runner = runner
+
+    # A person comes with its source records (graph.queries.persons), so sourceRecords is free.
+    @cached_property
+    def person(self) -> DataLoader[str, PersonView | None]:
+        return _person_loader(self.runner)
+
+    @cached_property
+    def family_of_person(self) -> DataLoader[str, list[FamilyTie]]:
+        return _family_loader(self.runner)
+
+    @cached_property
+    def record(self) -> DataLoader[str, Row | None]:
+        return _loader(self.runner, people.records_by_key, _none)
+
+    @cached_property
+    def placements_of_person(self) -> DataLoader[str, list[Row]]:
+        return _loader(self.runner, people.placements_by_person, list)
+
+    @cached_property
+    def complaints_of_person(self) -> DataLoader[str, list[Row]]:
+        return _loader(self.runner, people.complaints_by_person, list)
+
+    @cached_property
+    def offices_of_person(self) -> DataLoader[str, list[Row]]:
+        return _loader(self.runner, people.offices_by_person, list)
+
+    @cached_property
+    def region_of_person(self) -> DataLoader[str, Row | None]:
+        return _loader(self.runner, people.region_of_person, _none)
+
+    @cached_property
+    def agency(self) -> DataLoader[str, Row | None]:
+        return _loader(self.runner, organisations.agencies_by_id, _none)
+
+    @cached_property
+    def employer(self) -> DataLoader[str, Row | None]:
+        return _loader(self.runner, organisations.employers_by_id, _none)
+
+    @cached_property
+    def region(self) -> DataLoader[str, Row | None]:
+        return _loader(self.runner, organisations.regions_by_code, _none)
+
+    @cached_property
+    def agency_figures(self) -> DataLoader[str, Row | None]:
+        return _loader(self.runner, organisations.agency_figures, _none)
+
+    @cached_property
+    def employer_figures(self) -> DataLoader[str, Row | None]:
+        return _loader(self.runner, organisations.employer_figures, _none)
+
+    @cached_property
+    def candidate(self) -> DataLoader[str, Row | None]:
+        return _loader(self.runner, candidates.candidates_by_id, _none)
+
+    @cached_property
+    def candidates_of_person(self) -> DataLoader[str, list[Row]]:
+        return _loader(self.runner, candidates.candidates_by_person, list)
+
+    @cached_property
+    def decisions_of_candidate(self) -> DataLoader[str, list[Row]]:
+        return _loader(self.runner, candidates.decisions_by_candidate, list)
+
+    @cached_property
+    def decisions_of_person(self) -> DataLoader[str, list[Row]]:
+        return _loader(self.runner, candidates.decisions_by_person, list)

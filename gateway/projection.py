@@ -7,56 +7,25 @@ DataLoaders, so the nested resolvers find them there and send nothing. Parts the
 bring (complaints, region, a relative's own family, …) still come through the batched loaders.
 
 Priming puts whole rows into a per-request cache that every later field of the request shares, so a
-primed person must carry its source records whenever the operation asks for ``sourceRecords``
-anywhere — not only under this field — or a later field would find the person without them.
+primed person must carry its source records (its provenance JSON) whenever the operation asks for
+``sourceRecords`` (``provenance``) anywhere — not only under this field — or a later field would find
+the person without them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import strawberry
-from graphql import (
-    FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
-    InlineFragmentNode,
-    SelectionSetNode,
-)
+from graphql import FieldNode
 
 from graph.queries.family import FamilyTie
 from graph.queries.gateway_io import Row
-from graph.queries.gateway_projection import PersonShape, persons_with_parts
+from graph.queries.gateway_projection import PersonKey, PersonShape, persons_with_parts
 from graph.queries.persons import PersonView, SourceRecordView
 from graph.queries.views import properties
 
 from .context import Info
 from .schema.person import Person
-
-Fragments = dict[str, FragmentDefinitionNode]
-
-
-def _fields(selection_set: SelectionSetNode | None, fragments: Fragments) -> Iterator[FieldNode]:
-    """The fields of a selection set, fragments spread in (@skip/@include ignored: fetching more is safe)."""
-    for selection in selection_set.selections if selection_set else ():
-        if isinstance(selection, FieldNode):
-            yield selection
-        elif isinstance(selection, InlineFragmentNode):
-            yield from _fields(selection.selection_set, fragments)
-        elif isinstance(selection, FragmentSpreadNode) and selection.name.value in fragments:
-            yield from _fields(fragments[selection.name.value].selection_set, fragments)
-
-
-def _asks_anywhere(name: str, info: Info) -> bool:
-    fragments: Fragments = info._raw_info.fragments
-    pending = [info._raw_info.operation.selection_set, *(f.selection_set for f in fragments.values())]
-    while pending:
-        for field in _fields(pending.pop(), {}):  # every fragment is walked on its own
-            if field.name.value == name:
-                return True
-            if field.selection_set:
-                pending.append(field.selection_set)
-    return False
+from .selection import Fragments, fields_of, names_asked
 
 
 def shape_of(info: Info) -> PersonShape:
@@ -64,15 +33,17 @@ def shape_of(info: Info) -> PersonShape:
     fragments: Fragments = info._raw_info.fragments
     children: dict[str, list[FieldNode]] = {}
     for node in info._raw_info.field_nodes:
-        for field in _fields(node.selection_set, fragments):
+        for field in fields_of(node.selection_set, fragments):
             children.setdefault(field.name.value, []).append(field)
     relatives = any(
         child.name.value == "relative"
         for tie in children.get("family", [])
-        for child in _fields(tie.selection_set, fragments)
+        for child in fields_of(tie.selection_set, fragments)
     )
+    anywhere = names_asked(info)
     return PersonShape(
-        records=_asks_anywhere("sourceRecords", info),
+        records="sourceRecords" in anywhere,
+        provenance="provenance" in anywhere,
         family="family" in children,
         relatives=relatives,
         placements="placements" in children,
@@ -122,12 +93,19 @@ def _prime(info: Info, row: Row, shape: PersonShape) -> None:
             loaders.person.prime(tie["relativeId"], _person_view(tie["relative"], tie.get("records", [])))
 
 
+async def projected_ids(info: Info, key: str, by: PersonKey = "id") -> list[str]:
+    """The ids of the persons ``key`` finds (in order), each fetched with every part the current
+    field's selection names — one statement — and primed into the request's loaders."""
+    shape = shape_of(info)
+    rows = await persons_with_parts(info.context.runner.read, [key], shape, by)
+    for row in rows:
+        _prime(info, row, shape)
+    return [row["id"] for row in rows]
+
+
 async def projected_person(info: Info, person_id: str) -> Person | None:
     """The person ``person_id`` with every part its selection names fetched in one statement."""
-    shape = shape_of(info)
-    rows = await persons_with_parts(info.context.runner.read, [person_id], shape)
-    if not rows:
+    if not await projected_ids(info, person_id):
         return None
-    _prime(info, rows[0], shape)
     # Through the loader (now primed), so the person is built exactly as every other person is.
     return await Person.resolve_reference(info, strawberry.ID(person_id))

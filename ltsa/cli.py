@@ -49,17 +49,64 @@ def graph_init() -> None:
 def load(
     linked_dir: Annotated[Path, typer.Argument(help="Folder written by `ltsa link`.")],
     batch_size: Annotated[int, typer.Option(help="Rows per write transaction.")] = 2000,
+    bulk: Annotated[
+        bool,
+        typer.Option(
+            "--bulk",
+            help="First load with neo4j-admin import into the stopped local store (LTSA_NEO4J_DATA); "
+            "much faster, but offline and it replaces the whole database.",
+        ),
+    ] = False,
+    bulk_csv: Annotated[
+        Path | None,
+        typer.Option(
+            "--bulk-csv",
+            help="Write the importer's CSV files to this folder and print the neo4j-admin command "
+            "(bulk first load of a remote Neo4j); with --bulk, keep the CSV files there.",
+        ),
+    ] = None,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="With --bulk: replace a local database that holds data.")
+    ] = False,
 ) -> None:
     """Load a linked folder into the graph (idempotent; rerun to resume an interrupted load).
 
-    Example: ltsa load out/linked
+    Example: ltsa load out/linked   (first national load: ltsa load out/linked --bulk)
     """
+    import os
+
+    from graph.bulk_csv import BulkCsvError
+    from graph.bulk_import import BulkImportError
     from graph.connection import connect
     from graph.linked_input import LinkedInputError
     from graph.load_console import load_with_progress
 
     from .neo4j_runtime import neo4j_settings
 
+    if overwrite and not bulk:
+        raise typer.BadParameter(
+            "only the bulk importer replaces a database; add --bulk", param_hint="--overwrite"
+        )
+    if bulk or bulk_csv is not None:
+        from graph.bulk_console import bulk_load_with_summary, write_csv_with_command
+        from graph.local_server import default_data_dir
+
+        try:
+            if bulk_csv is not None and not bulk:
+                write_csv_with_command(linked_dir, bulk_csv, console)
+            elif os.environ.get("NEO4J_URI"):
+                raise BulkImportError(
+                    "--bulk writes the local store offline and cannot reach NEO4J_URI; for that server "
+                    "use --bulk-csv DIR and run the printed neo4j-admin command there"
+                )
+            else:
+                bulk_load_with_summary(
+                    linked_dir, default_data_dir(), console, overwrite=overwrite, csv_dir=bulk_csv
+                )
+        except (LinkedInputError, BulkImportError, BulkCsvError) as exc:
+            console.print(f"[red]cannot load:[/red] {exc}")
+            raise typer.Exit(2) from exc
+        return
     with neo4j_settings() as settings:
         driver = connect(settings)
         try:
@@ -78,10 +125,20 @@ def serve(
     subgraph: Annotated[
         str, typer.Option(help="Which GraphQL subgraph to serve: registry or linkage.")
     ] = "registry",
+    log_format: Annotated[
+        str | None,
+        typer.Option(help="json or text log lines (default: LTSA_LOG_FORMAT; json in production)."),
+    ] = None,
+    log_level: Annotated[
+        str | None, typer.Option(help="DEBUG, INFO, WARNING, … (default: LTSA_LOG_LEVEL, else INFO).")
+    ] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Worker processes (uvicorn), each with its own Neo4j driver.")
+    ] = 1,
 ) -> None:
     """Serve the gateway against NEO4J_URI (or a local Neo4j started for the purpose).
 
-    Example: ltsa serve --port 8000 --subgraph linkage
+    Example: ltsa serve --port 8000 --subgraph linkage --log-format json --workers 2
     """
     import os
 
@@ -91,8 +148,38 @@ def serve(
 
     if subgraph not in SUBGRAPHS:
         raise typer.BadParameter(f"choose one of {', '.join(SUBGRAPHS)}", param_hint="--subgraph")
-    os.environ["LTSA_SUBGRAPH"] = subgraph  # read by gateway.app.create_app
+    if log_format is not None and log_format not in ("json", "text"):
+        raise typer.BadParameter("choose json or text", param_hint="--log-format")
+    # Read by gateway.app.create_app (gateway.observability.settings checks the level's name).
+    os.environ["LTSA_SUBGRAPH"] = subgraph
+    if log_format is not None:
+        os.environ["LTSA_LOG_FORMAT"] = log_format
+    if log_level is not None:
+        os.environ["LTSA_LOG_LEVEL"] = log_level
+    if workers > 1:
+        _serve_workers(host, port, workers)
+        return
     serve_gateway(host=host, port=port)
+
+
+def _serve_workers(host: str, port: int, workers: int) -> None:
+    """``workers`` uvicorn processes on one port; each builds its app from the environment.
+
+    One Python process runs one request's Python at a time; more processes use more cores.
+    """
+    import os
+
+    import uvicorn
+
+    from .demo import _schema_ready
+    from .neo4j_runtime import neo4j_settings
+
+    with neo4j_settings() as settings:
+        _schema_ready(settings)
+        os.environ["NEO4J_URI"] = settings.uri  # the workers' create_app reads it (a local server too)
+        uvicorn.run(
+            "gateway.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning"
+        )
 
 
 @app.command()

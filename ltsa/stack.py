@@ -123,12 +123,15 @@ def compose(out: Path, subgraph_urls: Mapping[str, str]) -> Path:
 
 
 @contextlib.contextmanager
-def running_router(supergraph: Path, port: int = 0) -> Iterator[str]:
-    """Hive Gateway serving ``supergraph``; yields its GraphQL URL."""
+def running_router(supergraph: Path, port: int = 0, env: Mapping[str, str] | None = None) -> Iterator[str]:
+    """Hive Gateway serving ``supergraph``; yields its GraphQL URL. ``env`` is added to this process's
+    environment (``LTSA_ENV=production`` switches GraphiQL and introspection off: gateway.config.mjs)."""
     port = port or free_port()
     hive_gateway = str(router_ready() / "node_modules" / ".bin" / "hive-gateway")
     proc = _spawn(
-        [hive_gateway, "supergraph", str(supergraph), "--host", "127.0.0.1", "--port", str(port)], ROUTER_DIR
+        [hive_gateway, "supergraph", str(supergraph), "--host", "127.0.0.1", "--port", str(port)],
+        ROUTER_DIR,
+        {**os.environ, **(env or {})},
     )
     try:
         wait_until_up(f"http://127.0.0.1:{port}/healthcheck", proc)
@@ -160,7 +163,7 @@ def running_stack(
             work_dir / "supergraph.graphql",
             {"registry": f"{registry}/graphql", "linkage": f"{linkage}/graphql"},
         )
-        with running_router(supergraph) as router:
+        with running_router(supergraph, env=env) as router:
             page_env = {**env, "LTSA_GRAPHQL_URL": router}
             with running_subgraph(neo4j_uri, "registry", page_env, port=pages_port) as pages:
                 yield Stack(registry=registry, linkage=linkage, graphql=router, pages=pages)

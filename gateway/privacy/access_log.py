@@ -17,6 +17,7 @@ from typing import Any, Final
 from graph.queries.audit import AuditEvent
 
 from ..auth.principal import Principal
+from ..observability.request_id import current_request_id, new_request_id
 
 READ_IDENTIFIERS: Final = "read_identifiers"
 DECIDE_MATCH: Final = "decide_match"
@@ -55,7 +56,8 @@ class AccessLog:
         return bool(self.identifier_reads or self.actions)
 
     def events(self, principal: Principal, operation: str, at: datetime) -> list[AuditEvent]:
-        request_id = uuid.uuid4().hex
+        # The id the request's log lines carry (X-Request-Id), so audit trail and logs join on it.
+        request_id = current_request_id() or new_request_id()
 
         def event(action: str, subject: str, fields: Iterable[str]) -> AuditEvent:
             label, _, key = subject.partition(":")

@@ -17,12 +17,11 @@ from graph.queries import gateway_organisations as organisations
 from graph.queries import risk
 from graph.queries.neighbourhood import neighbourhood_async
 from graph.queries.paths import shortest_paths_async
-from graph.queries.persons import persons_by_nik_async, persons_by_passport_async
 
 from ..auth.permissions import CanReadPeople, CanReadReference, CanTraceRelationships, guarded
 from ..context import Info
 from ..privacy.fields import MaskedGraphView, MaskedRiskSignals
-from ..projection import projected_person
+from ..projection import projected_ids, projected_person
 from .audit import AuditQuery
 from .organisations import Agency, Employer
 from .pagination import MAX_PAGE, Connection, PageRequest, connection
@@ -67,8 +66,7 @@ class RegistryQuery(AuditQuery):
     async def person_by_nik(self, info: Info, nik: str) -> Person | None:
         if not _NIK.match(nik):
             raise GraphQLError(f"`nik` must be 16 digits, got {nik!r}")
-        views = await info.context.runner.call(persons_by_nik_async, [nik])
-        return await _only_person(info, sorted({v.person_id for v in views}), "NIK")
+        return await _only_person(info, await projected_ids(info, nik, "nik"), "NIK")
 
     @strawberry.field(
         extensions=[guarded(CanReadPeople)],
@@ -78,8 +76,7 @@ class RegistryQuery(AuditQuery):
         cleaned = number.strip().upper()
         if not _PASSPORT.match(cleaned):
             raise GraphQLError(f"`number` must be 6-9 letters or digits, got {number!r}")
-        views = await info.context.runner.call(persons_by_passport_async, [cleaned])
-        return await _only_person(info, sorted({v.person_id for v in views}), "passport")
+        return await _only_person(info, await projected_ids(info, cleaned, "passport"), "passport")
 
     @strawberry.field(
         extensions=[guarded(CanReadPeople)],

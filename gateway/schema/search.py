@@ -30,6 +30,7 @@ from graph.queries.gateway_io import Row
 from linkage.standardise.names import parse_name
 
 from ..context import Info
+from ..selection import names_asked
 from .pagination import Connection, PageRequest, connection
 from .person import Person
 
@@ -103,7 +104,10 @@ async def search_people(
         raise GraphQLError(f"`region` must be a 2-digit province or 4-digit regency code, got {region!r}")
     words = parsed.display.split()
     recall = recall_limit(page)
-    hits = await people.name_search(info.context.runner.read, words, birth_date, region, recall)
+    provenance = "provenance" in names_asked(info)
+    hits = await people.name_search(
+        info.context.runner.read, words, birth_date, region, recall, provenance=provenance
+    )
     ranked = rank(parsed.display, hits)
     # Schema objects for the page only: building them is the costly part of a long hit list.
     matches = [

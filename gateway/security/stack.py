@@ -17,6 +17,7 @@ from typing import Final
 
 from starlette.middleware import Middleware
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -26,6 +27,7 @@ from strawberry.extensions import (
 
 from ..auth.middleware import AuthMiddleware, is_health_path
 from ..auth.verify import TokenVerifier
+from ..documents import document_only
 from ..schema.pagination import DEFAULT_PAGE, MAX_PAGE
 from .body_limit import BodySizeLimit
 from .cost import CostLimits, QueryCostLimiter
@@ -78,10 +80,15 @@ class SecuritySettings:
 
 def hardening_extensions(settings: SecuritySettings, *, production: bool) -> list[ExtensionFactory]:
     """Schema extensions refusing hostile documents and masking internal errors (fresh per request)."""
+    # The depth and alias rules are built once, here, not per request: with fixed limits they judge
+    # the document alone, so gateway.documents caches their verdict per document (~1 ms a request).
+    limits = document_only(
+        QueryDepthLimiter(max_depth=settings.max_depth).validation_rules
+        + MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules
+    )
     extensions: list[ExtensionFactory] = [
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        lambda: QueryDepthLimiter(max_depth=settings.max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: AddValidationRules(limits),
         lambda: QueryCostLimiter(settings.cost_limits),
         PublicErrors,
     ]

@@ -1,8 +1,13 @@
-"""The two thin runners every query module shares: one sync, one async, same statement object."""
+"""The two thin runners every query module shares: one sync, one async, same statement object.
+
+The async runner also takes a ``RecordReader`` instead of a driver or session: a caller that runs
+each read statement itself (the gateway sends reads as auto-commit transactions, one round trip each
+instead of BEGIN/RUN/COMMIT, and retries them on its own) while the Cypher stays here.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Generic, TypeVar
 
@@ -24,7 +29,9 @@ T = TypeVar("T")
 # otherwise log an "unknown relationship type" warning on every call.
 _QUIET: Final = [NotificationDisabledClassification.UNRECOGNIZED]
 Db = Driver | Session
-AsyncDb = AsyncDriver | AsyncSession
+# Runs one read statement (Cypher text, parameters) on its own and returns all its records.
+RecordReader = Callable[[str, Mapping[str, Any]], Awaitable[list[Record]]]
+AsyncDb = AsyncDriver | AsyncSession | RecordReader
 
 
 @dataclass(frozen=True)
@@ -64,8 +71,12 @@ def run(db: Db, *statements: Statement[T]) -> list[T]:
 
 
 async def run_async(db: AsyncDb, *statements: Statement[T]) -> list[T]:
-    """The async twin of ``run``."""
+    """The async twin of ``run``; a ``RecordReader`` runs read statements only, each on its own."""
     write = any(st.write for st in statements)
+    if not isinstance(db, AsyncDriver | AsyncSession):
+        if write:
+            raise TypeError("a RecordReader runs reads only: give writes a driver or a session")
+        return [st.mapper(record) for st in statements for record in await db(st.cypher, st.params)]
     if isinstance(db, AsyncDriver):
         async with db.session(
             default_access_mode=WRITE_ACCESS if write else READ_ACCESS,

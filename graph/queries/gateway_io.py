@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
+import neo4j.graph
 import neo4j.time
 
 Row = dict[str, Any]
@@ -18,11 +19,19 @@ ReadCypher = Callable[[str, Mapping[str, Any]], Awaitable[list[Row]]]
 
 
 def native(value: Any) -> Any:
-    """Driver values as plain Python: Neo4j temporal types become ``datetime`` objects."""
+    """Driver values as plain Python: Neo4j temporal types become ``datetime`` objects, a node the map
+    of its properties (as ``Record.data()``); a relationship or path is refused — return maps."""
     if isinstance(value, neo4j.time.Date | neo4j.time.DateTime | neo4j.time.Time):
         return value.to_native()
-    if isinstance(value, dict):
+    if isinstance(value, dict | neo4j.graph.Node):
         return {k: native(v) for k, v in value.items()}
+    if isinstance(value, neo4j.graph.Relationship | neo4j.graph.Path):
+        raise TypeError(f"a gateway read returns maps, not a {type(value).__name__}: project it")
     if isinstance(value, list):
         return [native(v) for v in value]
     return value
+
+
+def row_of(record: neo4j.Record) -> Row:
+    """A record as a plain row in one walk (``native(record.data())`` would walk every value twice)."""
+    return {key: native(value) for key, value in zip(record.keys(), record, strict=True)}

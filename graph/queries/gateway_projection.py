@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, Literal
 
 from .gateway_io import ReadCypher, Row
 
@@ -24,6 +24,7 @@ class PersonShape:
     """Which nested parts of a person one statement should bring along."""
 
     records: bool = False  # source records, of the person and of every relative brought along
+    provenance: bool = False  # the provenance JSON (of every person brought along): ~80% of a node
     family: bool = False  # the family ties
     relatives: bool = False  # each tie's relative (its golden record); only with family
     placements: bool = False  # placements with their agency and employer
@@ -50,10 +51,15 @@ _PLACEMENTS: Final = """COLLECT {
   }"""
 
 
+def golden(person: str, provenance: bool) -> str:
+    """A person node's properties as a map; without ``provenance`` its (large) provenance JSON is null."""
+    return f"{person} {{.*}}" if provenance else f"{person} {{.*, provenance: null}}"
+
+
 def _family(shape: PersonShape) -> str:
     fields = _TIE
     if shape.relatives:
-        fields += ", relative: relative {.*}"
+        fields += ", relative: " + golden("relative", shape.provenance)
         if shape.records:
             fields += ", records: " + _records_of("relative")
     return f"""COLLECT {{
@@ -63,18 +69,33 @@ def _family(shape: PersonShape) -> str:
   }}"""
 
 
-def person_statement(shape: PersonShape) -> str:
-    """The statement for ``shape``: one row per id found, columns ``id``, ``person`` and one per part."""
-    parts = ["id", "p {.*} AS person"]
+PersonKey = Literal["id", "nik", "passport"]
+# How a key finds persons. A NIK or passport may sit on any source record, not only on the golden
+# value (as graph.queries.persons), so one key can find several persons.
+_FIND: Final[dict[PersonKey, str]] = {
+    "id": "MATCH (p:Person {personId: key})",
+    "nik": "MATCH (:SourceRecord {nik: key})-[:RESOLVES_TO]->(p:Person)",
+    "passport": "MATCH (:Passport {number: key})<-[:HAS_PASSPORT]-(p:Person)",
+}
+
+
+def person_statement(shape: PersonShape, by: PersonKey = "id") -> str:
+    """The statement for ``shape``: one row per person found, columns ``id`` (the person id),
+    ``person`` and one per part, ordered by person id."""
+    parts = ["p.personId AS id", golden("p", shape.provenance) + " AS person"]
     if shape.records:
         parts.append(_records_of("p") + " AS records")
     if shape.family:
         parts.append(_family(shape) + " AS family")
     if shape.placements:
         parts.append(_PLACEMENTS + " AS placements")
-    return "UNWIND $ids AS id\nMATCH (p:Person {personId: id})\nRETURN " + ",\n  ".join(parts)
+    find = f"UNWIND $keys AS key\n{_FIND[by]}\nWITH DISTINCT p ORDER BY p.personId\n"
+    return find + "RETURN " + ",\n  ".join(parts)
 
 
-async def persons_with_parts(read: ReadCypher, ids: Sequence[str], shape: PersonShape) -> list[Row]:
-    """The persons among ``ids`` that exist, each with the parts ``shape`` names."""
-    return await read(person_statement(shape), {"ids": list(dict.fromkeys(ids))})
+async def persons_with_parts(
+    read: ReadCypher, keys: Sequence[str], shape: PersonShape, by: PersonKey = "id"
+) -> list[Row]:
+    """The persons that ``keys`` (person ids, NIKs or passport numbers) find, each with the parts
+    ``shape`` names."""
+    return await read(person_statement(shape, by), {"keys": list(dict.fromkeys(keys))})

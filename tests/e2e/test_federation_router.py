@@ -145,3 +145,38 @@ def test_graphiql_follows_the_environment(servers: dict[str, str]) -> None:
     html = {"Accept": "text/html"}
     assert httpx.get(servers["registry"], headers=html, timeout=30).status_code == 200
     assert httpx.get(servers["linkage"], headers=html, timeout=30).status_code == 404
+
+
+INTROSPECTION = "{ __schema { queryType { name } } }"
+
+
+@pytest.fixture(scope="module")
+def production_router(servers: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A second router over the same subgraphs, started with LTSA_ENV=production."""
+    supergraph = tmp_path_factory.mktemp("router-production") / "supergraph.graphql"
+    compose(supergraph, {"registry": servers["registry"], "linkage": servers["linkage"]})
+    with running_router(supergraph, env={"LTSA_ENV": "production"}) as url:
+        yield url
+
+
+def test_the_development_router_serves_graphiql_and_answers_introspection(router: str) -> None:
+    page = httpx.get(router, headers={"Accept": "text/html"}, timeout=60)
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert post(router, INTROSPECTION) == {"data": {"__schema": {"queryType": {"name": "Query"}}}}
+
+
+def test_the_production_router_serves_no_graphiql_and_refuses_introspection(
+    production_router: str, world: World
+) -> None:
+    page = httpx.get(production_router, headers={"Accept": "text/html"}, timeout=60)
+    assert page.status_code == 406 and not page.headers.get("content-type", "").startswith("text/html")
+    refused = post(production_router, INTROSPECTION)
+    assert refused.get("data") is None and refused["errors"], refused
+    assert "introspection" in refused["errors"][0]["message"].lower()
+    # Everything else still works, including __typename (clients and federation rely on it).
+    person = ask(
+        production_router,
+        "query($id: ID!) { person(id: $id) { __typename fullName } }",
+        id=world.worker_ids[0],
+    )
+    assert person == {"person": {"__typename": "Person", "fullName": world.name_of[world.worker_ids[0]]}}

@@ -16,18 +16,19 @@ import pytest
 
 from graph.connection import Neo4jSettings
 from graph.local_server import free_port
-from tests.auth_tokens import AUTH_ENV
+from tests.auth_tokens import AUTH_ENV, headers
 
 pytestmark = pytest.mark.neo4j
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 @contextmanager
-def running_gateway(neo4j_uri: str) -> Iterator[str]:
+def running_gateway(neo4j_uri: str, *options: str) -> Iterator[tuple[str, int]]:
+    """``ltsa serve`` with ``options`` on a free port; yields the base URL and the process id."""
     port = free_port()
     env = {**os.environ, "NEO4J_URI": neo4j_uri, "NEO4J_CONNECT_TIMEOUT": "3", **AUTH_ENV}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "ltsa.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "ltsa.cli", "serve", "--port", str(port), *options],
         cwd=PROJECT_ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -48,14 +49,14 @@ def running_gateway(neo4j_uri: str) -> Iterator[str]:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.3)
-        yield base
+        yield base, proc.pid
     finally:
         proc.terminate()
         proc.wait(30)
 
 
 def test_healthz_reports_neo4j_connected(neo4j_settings: Neo4jSettings) -> None:
-    with running_gateway(neo4j_settings.uri) as base:
+    with running_gateway(neo4j_settings.uri) as (base, _):
         body = httpx.get(f"{base}/healthz", timeout=10).json()
         assert body["status"] == "ok"
         assert body["neo4j"]["connected"] is True
@@ -97,3 +98,25 @@ def test_readyz_is_503_when_neo4j_is_down() -> None:
     finally:
         proc.terminate()
         proc.wait(30)
+
+
+def _worker_processes(pid: int) -> list[int]:
+    """The multiprocessing workers among a process's children (not its resource tracker)."""
+    children = [
+        int(child)
+        for task in Path(f"/proc/{pid}/task").iterdir()
+        for child in (task / "children").read_text().split()
+    ]
+    return [c for c in children if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads the process tree from /proc")
+def test_serve_with_two_workers_runs_two_processes_that_answer(neo4j_settings: Neo4jSettings) -> None:
+    with running_gateway(neo4j_settings.uri, "--workers", "2") as (base, pid):
+        assert len(_worker_processes(pid)) == 2
+        for _ in range(4):  # whichever worker takes the connection answers alike
+            with httpx.Client(base_url=base, timeout=30) as http:
+                body = http.post(
+                    "/graphql", json={"query": '{ person(id: "P-NOPE") { id } }'}, headers=headers("app")
+                ).json()
+            assert body["data"] == {"person": None}

@@ -16,6 +16,7 @@ from starlette.testclient import TestClient
 
 from gateway.app import create_app
 from graph.connection import Neo4jSettings
+from graph.queries.gateway_io import native, row_of
 from tests.auth_tokens import auth_settings, headers
 from tests.gateway_world import World, load_world
 
@@ -119,3 +120,63 @@ def test_parts_not_projected_still_come_batched(client: TestClient, world: World
     relative = found["person"]["family"][0]["relative"]
     assert relative["family"][0]["relative"]["id"] == world.worker_ids[0]
     assert round_trips == 4  # the person, then the relative's family, placements and complaints
+
+
+def test_lookups_by_nik_and_passport_are_one_statement_with_their_parts(
+    client: TestClient, world: World
+) -> None:
+    worker = world.worker_ids[3]
+    by_nik = "query($n: String!) { personByNik(nik: $n) {" + PARTS + "} }"
+    found, round_trips = ask(client, by_nik, n=world.nik_of[worker])
+    assert round_trips == 1 and found["personByNik"] == loaded(client, worker)
+    by_passport = "query($n: String!) { personByPassport(number: $n) {" + PARTS + "} }"
+    found, round_trips = ask(client, by_passport, n=world.passport_of[worker])
+    assert round_trips == 1 and found["personByPassport"] == loaded(client, worker)
+    assert ask(client, '{ personByNik(nik: "9999999999999999") { id } }') == ({"personByNik": None}, 1)
+
+
+PROVENANCE = "provenance { field value recordKey source rule }"
+
+
+def loaded_provenance(client: TestClient, person_id: str) -> list[dict[str, Any]]:
+    """A person's provenance through the loaders (which always read it)."""
+    query = "query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { " + PROVENANCE + " } } }"
+    found, _ = ask(client, query, r=[{"__typename": "Person", "id": person_id}])
+    provenance: list[dict[str, Any]] = found["_entities"][0]["provenance"]
+    return provenance
+
+
+def test_provenance_is_fetched_only_when_asked_yet_reaches_a_primed_relative(
+    client: TestClient, world: World
+) -> None:
+    # The projection leaves the (large) provenance JSON out unless the operation asks for it anywhere:
+    # the first field primes the spouse without it, the second asks the spouse's provenance.
+    first = world.worker_ids[0]
+    spouse = world.spouse_of[first]
+    query = (
+        "query($a: ID!, $b: ID!) { worker: person(id: $a) { family { relative { id } } } "
+        "spouse: person(id: $b) { " + PROVENANCE + " } }"
+    )
+    found, _ = ask(client, query, a=first, b=spouse)
+    expected = loaded_provenance(client, spouse)
+    assert found["spouse"]["provenance"] == expected and expected
+
+
+def test_a_search_brings_provenance_when_asked(client: TestClient, world: World) -> None:
+    query = "query($n: String!) { searchPeople(name: $n, first: 3) { edges { node { person { id "
+    found, _ = ask(client, query + PROVENANCE + " } } } } }", n=world.name_of[world.worker_ids[0]])
+    persons = [edge["node"]["person"] for edge in found["searchPeople"]["edges"]]
+    assert persons and all(p["provenance"] == loaded_provenance(client, p["id"]) for p in persons)
+    assert all(p["provenance"] for p in persons)
+
+
+def test_rows_are_the_drivers_own_export_in_one_walk(neo4j_driver: Driver, world: World) -> None:
+    records = neo4j_driver.execute_query(
+        "MATCH (p:Person)-[:HAS_PLACEMENT]->(pl) "
+        "RETURN p, p {.*, at: datetime()} AS map, [pl.departureDate] AS dates LIMIT 3"
+    ).records
+    assert records and all(row_of(record) == native(record.data()) for record in records)
+    assert isinstance(row_of(records[0])["p"], dict)  # a node becomes the map of its properties
+    [relationship] = neo4j_driver.execute_query("MATCH ()-[f:FAMILY_OF]->() RETURN f LIMIT 1").records
+    with pytest.raises(TypeError, match="returns maps"):
+        row_of(relationship)
