@@ -26,7 +26,7 @@ from typing import Any
 
 import pandas as pd
 
-from linkage.blocking import blocking_keys
+from linkage.blocking import BlockingRule, blocking_keys
 from linkage.comparison.base import Comparison
 from linkage.comparison.dates import DateComparison
 from linkage.comparison.identifiers import ExactComparison, IdentifierComparison, PrefixComparison
@@ -142,7 +142,18 @@ def splink_comparison(comparison: Comparison) -> Any:
         )
     if isinstance(comparison, IdentifierComparison):
         c = comparison.column
-        return custom(c, [cll.ExactMatchLevel(c, term_frequency_adjustments=tf), cll.LevenshteinLevel(c, 1)])
+        levels = [cll.ExactMatchLevel(c, term_frequency_adjustments=tf), cll.LevenshteinLevel(c, 1)]
+        own = comparison.disagreement_column
+        if own is None:
+            return custom(c, levels)
+        # Differing values count only between two records that both carry their own (the phone a
+        # relative reported on a complaint is no evidence against the worker's own).
+        unknown = cll.CustomLevel(
+            f"{c}_l IS NULL OR {c}_r IS NULL OR ({c}_l <> {c}_r AND ({own}_l IS NULL OR {own}_r IS NULL))"
+        ).configure(is_null_level=True)
+        return cl.CustomComparison(
+            output_column_name=comparison.name, comparison_levels=[unknown, *levels, cll.ElseLevel()]
+        )
     if isinstance(comparison, ExactComparison):
         return custom(
             comparison.column, [cll.ExactMatchLevel(comparison.column, term_frequency_adjustments=tf)]
@@ -174,6 +185,19 @@ def splink_connection(memory_gb: float | None, spill_dir: Path | None) -> Any:
     return connection
 
 
+def splink_blocking_rule(rule: BlockingRule) -> Any:
+    """The same pass in Splink: equal keys, and for a rule that exists for records lacking a column,
+    no pair whose two records both have it."""
+    from splink import block_on
+    from splink.blocking_rule_library import CustomRule
+
+    if rule.unless_both_have is None:
+        return block_on(*rule.on)
+    equal = " AND ".join(f"l.{c} = r.{c}" for c in rule.on)
+    lacking = rule.unless_both_have
+    return CustomRule(f"{equal} AND (l.{lacking} IS NULL OR r.{lacking} IS NULL)")
+
+
 def run_splink(
     records: pd.DataFrame,
     config: LinkConfig,
@@ -187,7 +211,7 @@ def run_splink(
     keys = blocking_keys(records).rename(columns={"record_key": "unique_id"})
     keys = keys.drop(columns=[c for c in keys.columns if keys[c].dtype != object]).fillna("")
     keys = keys.replace("", None)  # Splink's null levels expect SQL NULL for "missing"
-    rules: list[Any] = [block_on(*rule.on) for rule in config.blocking_rules]
+    rules: list[Any] = [splink_blocking_rule(rule) for rule in config.blocking_rules]
     settings = SettingsCreator(
         link_type="link_only" if config.cross_source_only else "dedupe_only",
         blocking_rules_to_generate_predictions=rules,
