@@ -1,11 +1,14 @@
-"""Complaint-desk (pengaduan) linkage: the default configuration against the one before issue #4.
+"""Complaint-desk (pengaduan) linkage: the default configuration against the ones before issue #4.
 
-The peer is the same engine with the complaint additions taken out — the household, broker and
-name-country blocking rules and the address, destination-country, agency and broker comparisons — so
-the ratios show what they buy and cost. Both link one synthetic population (``ltsa synth`` → ingest).
-Prints, per configuration: pengaduan and overall pairwise/B-cubed P/R/F1 of the linked persons,
-candidate pairs, CPU and wall seconds of the whole link; then the new rules' pairs. CPU seconds are
-the fair cost figure on a shared machine.
+Two peers, both the same engine: ``before`` takes the complaint additions of issue #4 round 1 out — the
+household, broker and name-country blocking rules and the address, destination-country, agency and
+broker comparisons; ``no-attach`` keeps everything but the sole-candidate attachment of lone complaint
+rows (round 2: ``LinkConfig.reported_column=None``). The ratios show what each buys and costs. (The
+name comparison's one-key subset test of round 2 is code, in every configuration.)
+All link one synthetic population (``ltsa synth`` → ingest). Prints, per configuration: pengaduan and
+overall pairwise/B-cubed P/R/F1 of the linked persons, candidate pairs, CPU and wall seconds of the
+whole link, complaint rows attached; then the new rules' pairs. CPU seconds are the fair cost figure
+on a shared machine.
 
     .venv/bin/python benchmarks/complaint_linkage.py --people 5000 [--canonical CANONICAL --truth TRUTH]
 """
@@ -28,14 +31,26 @@ from linkage.link import run_link
 from linkage.synth import generate
 
 COMPLAINT_RULES = frozenset(
-    {"household_first_name", "household_last_name", "household_name", "broker_first_name", "name_country"}
+    {
+        "household_first_name",
+        "household_last_name",
+        "household_name",
+        "household_undated",
+        "broker_first_name",
+        "name_country",
+    }
 )
 COMPLAINT_COMPARISONS = frozenset({"address", "destination_country", "agency", "broker"})
 
 
+def without_attachment() -> LinkConfig:
+    """The default configuration with lone complaint rows left alone (no sole-candidate attachment)."""
+    return replace(LinkConfig.default(), reported_column=None)
+
+
 def before_issue_4() -> LinkConfig:
-    """The default configuration without the complaint-desk rules and comparisons (the peer)."""
-    config = LinkConfig.default()
+    """The default configuration without the complaint-desk rules, comparisons and attachment."""
+    config = without_attachment()
     return replace(
         config,
         blocking_rules=tuple(r for r in config.blocking_rules if r.name not in COMPLAINT_RULES),
@@ -58,7 +73,8 @@ def _run(canonical: Path, truth: Path, config: LinkConfig, out: Path) -> dict[st
     run = run_link(canonical, out, config=config)
     seconds = {"cpu": time.process_time() - cpu, "wall": time.perf_counter() - wall}
     report = cast(dict[str, Any], run.summary["scoring_report"])
-    return {**evaluate_linked(out, truth), "seconds": seconds, "blocking": report}
+    attached = run.counts["attached_reports"]
+    return {**evaluate_linked(out, truth), "seconds": seconds, "blocking": report, "attached": attached}
 
 
 def main() -> None:
@@ -73,30 +89,37 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="ltsa-complaint-links-"))
     runs = {
         name: _run(canonical, truth, config, work / name)
-        for name, config in (("ours", LinkConfig.default()), ("before", before_issue_4()))
+        for name, config in (
+            ("ours", LinkConfig.default()),
+            ("no-attach", without_attachment()),
+            ("before", before_issue_4()),
+        )
     }
     print(f"{canonical}: {complaints:,} complaint rows")
     print(
-        f"{'config':8} {'scope':10} {'pair P':>7} {'pair R':>7} {'pair F1':>7} {'B3 P':>7} {'B3 R':>7} "
-        f"{'B3 F1':>7} {'pairs':>9} {'cpu s':>7} {'wall s':>7}"
+        f"{'config':9} {'scope':10} {'pair P':>7} {'pair R':>7} {'pair F1':>7} {'B3 P':>7} {'B3 R':>7} "
+        f"{'B3 F1':>7} {'pairs':>9} {'cpu s':>7} {'wall s':>7} {'attached':>8}"
     )
     for name, metrics in runs.items():
         for scope, figures in (("pengaduan", metrics["per_source"]["pengaduan"]), ("overall", metrics)):
             pair, b3 = figures["pairwise"], figures["bcubed"]
             values = [pair["precision"], pair["recall"], pair["f1"], b3["precision"], b3["recall"], b3["f1"]]
-            line = f"{name:8} {scope:10} " + " ".join(f"{v:7.4f}" for v in values)
+            line = f"{name:9} {scope:10} " + " ".join(f"{v:7.4f}" for v in values)
             if scope == "overall":
                 cpu, wall = metrics["seconds"]["cpu"], metrics["seconds"]["wall"]
                 line += f" {metrics['blocking']['total_pairs']:>9,} {cpu:>7.1f} {wall:>7.1f}"
+                line += f" {metrics['attached']:>8,}"
             print(line)
-    ours, before = runs["ours"], runs["before"]
-    recall = [r["per_source"]["pengaduan"]["bcubed"]["recall"] for r in (ours, before)]
-    pairs = [r["blocking"]["total_pairs"] for r in (ours, before)]
-    cpu = [r["seconds"]["cpu"] for r in (ours, before)]
-    print(
-        f"ours/before: pengaduan B3 recall {recall[0] / recall[1]:.2f}, "
-        f"candidate pairs {pairs[0] / pairs[1]:.2f}, CPU {cpu[0] / cpu[1]:.2f}"
-    )
+    ours = runs["ours"]
+    for peer in ("no-attach", "before"):
+        theirs = runs[peer]
+        recall = [r["per_source"]["pengaduan"]["bcubed"]["recall"] for r in (ours, theirs)]
+        pairs = [r["blocking"]["total_pairs"] for r in (ours, theirs)]
+        cpu = [r["seconds"]["cpu"] for r in (ours, theirs)]
+        print(
+            f"ours/{peer}: pengaduan B3 recall {recall[0] / recall[1]:.2f}, "
+            f"candidate pairs {pairs[0] / pairs[1]:.2f}, CPU {cpu[0] / cpu[1]:.2f}"
+        )
     for rule in ours["blocking"]["rules"]:
         if rule["rule"] in COMPLAINT_RULES:
             print(

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from rapidfuzz.distance import JaroWinkler
 
 from .comparison.phonetic import informative_names, name_token_keys, sorted_keys
 from .standardise.nik import LOOKS_LIKE_KK
@@ -54,6 +55,9 @@ def default_blocking_rules() -> tuple[BlockingRule, ...]:
         BlockingRule("household_first_name", ("address", "first_name_key")),
         BlockingRule("household_last_name", ("address", "last_name_key")),
         BlockingRule("household_name", ("address", "informative_keys_sorted")),
+        # A complaint's name with a typo (ENDABG for ENDANG) has no name key in common with the worker:
+        # the household alone, for the records without a birth year (complaints, nearly all).
+        BlockingRule("household_undated", ("address",), unless_both_have="birth_year"),
         # The sponsor (calo) who recruited the worker, as the family and the agency's list name him.
         BlockingRule("broker_first_name", ("broker_name", "first_name_key")),
         # No address either: the worker's name and the country the complaint is about.
@@ -102,7 +106,8 @@ def blocking_keys(records: pd.DataFrame) -> pd.DataFrame:
     keys["first_name_key"] = split.str[0].fillna("")
     keys["last_name_key"] = split.str[-1].fillna("")
     if "phone" in records:
-        keys["own_phone"] = _own_phone(records, keys["first_name_key"])
+        by_someone_else, _ = _other_reporter(records, informative)
+        keys["own_phone"] = records["phone"].fillna("").where(~by_someone_else, "")
     if "nik" in records:
         keys["nik_trusted"] = _trusted_nik(records)
     if "birth_date" in records:
@@ -121,19 +126,43 @@ def _trusted_nik(records: pd.DataFrame) -> pd.Series:
     return nik.where(~records["flags"].fillna("").str.contains(NIK_IS_KK, regex=False), "")
 
 
-def _own_phone(records: pd.DataFrame, first_name_key: pd.Series) -> pd.Series:
-    """The phone when it is the person's own: blank on a complaint row reported by someone else, where
-    the desk wrote down the reporter's number. The reporter is taken to be the worker when the two
-    names start with the same informative name key (a relative's report names the worker, the
-    worker's own gives her name twice)."""
-    phone = records["phone"].fillna("")
+def reporters(records: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Per record: the sorted informative name keys of whoever filed it when it is a complaint filed by
+    someone other than the worker it names ("" elsewhere), and its own name's sorted informative keys."""
+    names = informative_names(_name_source(records))
+    _, reporter = _other_reporter(records, names)
+    return reporter, sorted_keys(name_token_keys(names))
+
+
+SELF_REPORT_SIMILARITY = 0.8  # a reporter's name this close to the worker's is her own, misspelt
+
+
+def _other_reporter(records: pd.DataFrame, names: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Complaint rows filed (``related_name``) by someone other than the worker they name, and that
+    reporter's sorted informative name keys ("" elsewhere). Such a row carries the reporter's phone, not
+    the worker's (``own_phone`` blanks it), and the reporter's own records are not the worker's (a
+    cannot-link, linkage.constraints). ``names``: the rows' informative names.
+
+    The reporter is the worker herself when the two names share an informative key (an order swap, a
+    calling name: BAKIANTO filed by EKO BAKIANTO TUKIMAN) or are spelt nearly alike (SUWSRNI filed by
+    SUWARNI); a relative's name shares neither."""
     if "related_name" not in records or "complaint_type" not in records:
-        return phone
-    reporter = records["related_name"].fillna("")
-    reporter_first = name_token_keys(informative_names(reporter)).str.split().str[0].fillna("")
-    by_someone_else = (records["complaint_type"].fillna("") != "") & (reporter != "")
-    by_someone_else &= reporter_first != first_name_key
-    return phone.where(~by_someone_else, "")
+        return pd.Series(False, index=records.index), pd.Series("", index=records.index)
+    reporter = records["related_name"].fillna("").where(records["complaint_type"].fillna("") != "", "")
+    reporter_names = informative_names(reporter)
+    reporter_keys = name_token_keys(reporter_names)
+    filed = reporter != ""
+    name_keys = name_token_keys(names[filed])
+    other = [
+        not set(their_keys.split()) & set(my_keys.split())
+        and JaroWinkler.normalized_similarity(theirs, mine) < SELF_REPORT_SIMILARITY
+        for their_keys, my_keys, theirs, mine in zip(
+            reporter_keys[filed], name_keys, reporter_names[filed], names[filed], strict=True
+        )
+    ]
+    by_someone_else = pd.Series(False, index=records.index)
+    by_someone_else.loc[filed] = np.asarray(other, dtype=bool)
+    return by_someone_else, sorted_keys(reporter_keys).where(by_someone_else, "")
 
 
 def _name_source(records: pd.DataFrame) -> pd.Series:

@@ -35,11 +35,13 @@ class Clustering:
 
     refused_merges: accepted edges whose union a cannot-link constraint refused.
     split_components: connected components that constraints split into more than one cluster.
+    attached_reports: lone reported records that joined their sole candidate person (linkage.attach).
     """
 
     labels: np.ndarray
     refused_merges: int
     split_components: int
+    attached_reports: int = 0
 
     @property
     def clusters(self) -> int:

@@ -8,7 +8,10 @@ All are hard: clustering refuses any merge that would put both sides in one clus
   *same* date may be one NIK mistyped and are left to the score;
 * **family_card** — two rows of one family card (same ``kk_number`` and both with a ``family_role``)
   with different roles (a KEPALA KELUARGA is not the ISTRI on the same card), or with different valid
-  NIKs (a card lists each member once: twins are two ANAK rows with one birth date but two NIKs).
+  NIKs (a card lists each member once: twins are two ANAK rows with one birth date but two NIKs);
+* **reporter** — a complaint row filed by a relative and any record bearing that relative's name: the
+  complaint's phone and address are the reporter's, so the reporter's own records agree with it on
+  both and would otherwise outscore the worker it is about.
 
 A NIK is *valid* here when its record has no ``nik_*`` flag and no ``*_nik_mismatch`` flag (the record's
 own birth date and sex agree with the NIK): a NIK that contradicts its own record is most likely mistyped
@@ -16,8 +19,9 @@ and must not forbid anything. A card needs no ``kk_*`` flag.
 
 The derived kinds are never materialised as pairs (two big regencies would give billions). Each record
 carries *keyed facts*: (key, value) with key "NIK birth date" → the date, key "card K, role" → the role,
-key "card K, NIK" → the NIK. A group of records conflicts when it holds two different values for one
-key. See :mod:`linkage.cluster` for how merges are checked.
+key "card K, NIK" → the NIK, key "reporter name N" → "reported by N" on the complaint and "is N" on every
+record named N. A group of records conflicts when it holds two different values for one key. See
+:mod:`linkage.cluster` for how merges are checked.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from .blocking import reporters
 
 BIRTH_KEY = 0  # the one key of NIK birth-date facts; card keys follow (2 per card: role, NIK)
 
@@ -100,23 +106,44 @@ def cannot_link(records: pd.DataFrame, non_match_pairs: pd.DataFrame | None = No
     nik_codes, _ = pd.factorize(nik.to_numpy()[card_nik_rows])
     birth_codes, _ = pd.factorize(nik_birth.to_numpy()[birth_rows])
 
-    # Keys: BIRTH_KEY, then 1 + 2*card for a card's roles and 2 + 2*card for a card's NIKs.
+    # Keys: BIRTH_KEY, then 1 + 2*card for a card's roles and 2 + 2*card for a card's NIKs, then one
+    # per reporter name.
     card_of_row = np.full(len(records), -1, dtype=np.int64)
     card_of_row[card_rows] = card_codes
+    reporter_rows, reporter_keys, reporter_values = _reporter_facts(records)
     left, right = _steward_positions(records, non_match_pairs)
     return CannotLink(
         size=len(records),
-        fact_record=np.concatenate([birth_rows, card_rows, card_nik_rows]).astype(np.int64),
+        fact_record=np.concatenate([birth_rows, card_rows, card_nik_rows, reporter_rows]).astype(np.int64),
         fact_key=np.concatenate(
             [
                 np.full(len(birth_rows), BIRTH_KEY),
                 1 + 2 * card_codes,
                 2 + 2 * card_of_row[card_nik_rows],
+                1 + 2 * (int(card_codes.max(initial=-1)) + 1) + reporter_keys,
             ]
         ).astype(np.int64),
-        fact_value=np.concatenate([birth_codes, role_codes, nik_codes]).astype(np.int64),
+        fact_value=np.concatenate([birth_codes, role_codes, nik_codes, reporter_values]).astype(np.int64),
         steward_left=left,
         steward_right=right,
+    )
+
+
+REPORTED_BY, IS_REPORTER = 0, 1  # the two values of a reporter-name fact
+
+
+def _reporter_facts(records: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(record, reporter-name code, REPORTED_BY or IS_REPORTER) for complaints filed by someone else
+    and for the records bearing those reporters' names; only names some complaint was filed by."""
+    reporter, name = reporters(records)
+    codes, uniques = pd.factorize(reporter.replace("", None))
+    filed = np.flatnonzero(codes >= 0)
+    named = pd.Index(uniques).get_indexer(name.replace("", None))
+    bearers = np.flatnonzero(named >= 0)
+    return (
+        np.concatenate([filed, bearers]),
+        np.concatenate([codes[filed], named[bearers]]),
+        np.concatenate([np.full(len(filed), REPORTED_BY), np.full(len(bearers), IS_REPORTER)]),
     )
 
 

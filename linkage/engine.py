@@ -42,6 +42,9 @@ class LinkConfig:
     min_labels: int = 20
     floor_margin: float = DEFAULT_FLOOR_MARGIN
     cross_source_only: bool = False  # True: never pair two records of one source (FEBRL 4 style linking)
+    # Records with this column filled are reports about a person (complaint desk): one left alone joins
+    # the sole person its review-band pairs point to (linkage.attach). None: never.
+    reported_column: str | None = "complaint_type"
     backend: str = "pandas"
 
     @classmethod

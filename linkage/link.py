@@ -12,7 +12,7 @@ import os
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,9 +21,10 @@ import pandas as pd
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from .attach import attach_sole_candidates
 from .canonical import COLUMNS
 from .cluster import Clustering, cluster_records
-from .constraints import cannot_link
+from .constraints import CannotLink, cannot_link
 from .engine import LinkConfig, score
 from .golden import SurvivorshipRules, golden_records
 from .ingest.run import REPORT_FILE as INGEST_REPORT_FILE
@@ -149,8 +150,7 @@ def _accepted_edges(
     steward MATCHes (weight +inf, flagged ``steward``). Returns left, right, weight, steward."""
     keys = pd.Index(records["record_key"])
     verdict = in_force["decision"]
-    vetoed = pairs["candidate_id"].isin(verdict.index[verdict == "NON_MATCH"]).to_numpy()
-    auto = (pairs["match_weight"].to_numpy() >= config.auto_match_weight) & ~vetoed
+    auto = (pairs["match_weight"].to_numpy() >= config.auto_match_weight) & ~_vetoed(pairs, in_force)
     confirmed = in_force[verdict == "MATCH"]
     left = np.concatenate(
         [keys.get_indexer(pairs["left_key"][auto]), keys.get_indexer(confirmed["left_key"])]
@@ -162,6 +162,35 @@ def _accepted_edges(
     steward = np.concatenate([np.zeros(int(auto.sum()), bool), np.ones(len(confirmed), bool)])
     present = (left >= 0) & (right >= 0)  # a decided record may have left the sources
     return left[present], right[present], weight[present], steward[present]
+
+
+def _vetoed(pairs: pd.DataFrame, in_force: pd.DataFrame) -> np.ndarray:
+    """Pairs a steward decided NON_MATCH."""
+    verdict = in_force["decision"]
+    return pairs["candidate_id"].isin(verdict.index[verdict == "NON_MATCH"]).to_numpy()
+
+
+def _attach_reports(
+    records: pd.DataFrame,
+    pairs: pd.DataFrame,
+    in_force: pd.DataFrame,
+    config: LinkConfig,
+    clustering: Clustering,
+    constraints: CannotLink,
+) -> Clustering:
+    """The clustering after lone reported records joined their sole review-band person (linkage.attach)."""
+    column = config.reported_column
+    if column is None or column not in records:
+        return clustering
+    weight = pairs["match_weight"].to_numpy()
+    review = (weight >= config.review_weight) & (weight < config.auto_match_weight)
+    review &= ~_vetoed(pairs, in_force)
+    keys = pd.Index(records["record_key"])
+    left = keys.get_indexer(pairs["left_key"][review])
+    right = keys.get_indexer(pairs["right_key"][review])
+    reported = (records[column].fillna("").astype(str) != "").to_numpy()
+    labels, attached = attach_sole_candidates(clustering.labels, reported, left, right, constraints)
+    return replace(clustering, labels=labels, attached_reports=attached)
 
 
 class _Stages:
@@ -214,6 +243,7 @@ def _counts(
         **{f"decisions_{d.lower()}": int((verdict == d).sum()) for d in ("MATCH", "NON_MATCH", "UNSURE")},
         "refused_merges": clustering.refused_merges,
         "constraint_splits": clustering.split_components,
+        "attached_reports": clustering.attached_reports,
         "persons_kept_id": kept,
         "persons_new_id": len(cluster_ids) - kept,
     }
@@ -252,6 +282,7 @@ def run_link(
             left, right, weight, steward = _accepted_edges(records, pairs, in_force, config)
             constraints = cannot_link(records, in_force[verdict == "NON_MATCH"])
             clustering = cluster_records(left, right, weight, constraints, steward)
+            clustering = _attach_reports(records, pairs, in_force, config, clustering, constraints)
         with stages.stage("person IDs"):
             cluster_ids = assign_person_ids(records["record_key"], clustering.labels, previous_ids)
             person_ids = cluster_ids[clustering.labels]

@@ -136,6 +136,11 @@ class PairFrame:
             out[chosen] = np.bincount(pair, minlength=len(chosen))
         return counts[0], counts[1], counts[2], counts[3]
 
+    def token_counts(self, column: str, separator: str) -> np.ndarray:
+        """Per record, how many tokens its value splits into on ``separator`` (0 when empty)."""
+        _, offsets = self._token_set(column, separator)
+        return np.diff(offsets)
+
     def _token_set(self, column: str, separator: str) -> tuple[np.ndarray, np.ndarray]:
         """Per record, the codes of its tokens: a flat array and per-record offsets (CSR); cached."""
         if (column, separator) not in self._token_sets:

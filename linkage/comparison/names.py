@@ -4,9 +4,9 @@ Person names in the silos differ by spelling era (DJOKO/JOKO), order (SANTOSO BU
 names, aliases (alias_names) and abbreviation, so the levels test, strongest first: exact; same phonetic
 keys of the informative tokens in any order (NUR AINI ~ AINI: NUR, SITI, MUHAMMAD… carry little); an
 alias equal to the other name; high similarity; one name's informative tokens a subset of the other's
-(dropped middle name; similarity ≥ 0.7); moderate similarity; different. Similarity is Jaro–Winkler
-of the informative tokens, or of the same tokens sorted when higher (an order swap plus a typo),
-computed once per distinct name pair.
+(a dropped middle name, similarity ≥ 0.7; or a one-token calling name at any similarity); moderate
+similarity; different. Similarity is Jaro–Winkler of the informative tokens, or of the same tokens
+sorted when higher (an order swap plus a typo), computed once per distinct name pair.
 """
 
 from __future__ import annotations
@@ -85,8 +85,11 @@ class NameComparison(Comparison):
         )
         # Every informative key of one name in the other (a dropped middle name); sharing only SITI or
         # MUHAMMAD does not count. Names that far apart in spelling are not tested (nearly all random
-        # pairs, so u estimation stays cheap).
-        subset_open = unsettled & (similarity < self.close) & (similarity >= SUBSET_MIN_SIMILARITY)
+        # pairs, so u estimation stays cheap) — except a one-key name: a calling name taken from the
+        # middle of the full one (SUYATI ~ PUJI SUYATI LESTARI) is far in spelling yet contained.
+        one_key = pairs.token_counts(self.keys_column, " ") == 1
+        spelt_close = (similarity >= SUBSET_MIN_SIMILARITY) | one_key[pairs.left] | one_key[pairs.right]
+        subset_open = unsettled & (similarity < self.close) & spelt_close
         subset = self._subset(pairs, subset_open)
         conditions = [exact, phonetic, alias, similarity >= self.close, subset, similarity >= self.similar]
         return assign_levels(conditions, missing)

@@ -4,6 +4,7 @@ right worker, never to her namesake in another regency."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +14,7 @@ import pytest
 from linkage.blocking import blocking_keys, candidate_pairs, default_blocking_rules
 from linkage.engine import LinkConfig
 from linkage.link import run_link
-from linkage.linked import RECORDS_FILE
+from linkage.linked import CANDIDATES_FILE, RECORDS_FILE
 from tests.unit.canonical_rows import standardised_rows
 
 INDRAMAYU_HOME = "Dusun Krajan RT 002 RW 003 Desa Juntikebon"
@@ -168,8 +169,20 @@ def test_a_complaint_reaches_the_workers_records_through_her_household() -> None
     complaint = "pengaduan:ADU-2024-000017"
     for partner in ("dukcapil:IDM-D1", "disnaker:IDM-N1", "sisko_p2mi:IDM-S1"):
         assert found[_pair(complaint, partner)] == "household_first_name"
-    # Her brother shares the address but not the name: no household pair with him.
-    assert _pair(complaint, "dukcapil:IDM-D2") not in found
+    # Her brother shares the address but not the name: only the address alone pairs him with the
+    # undated complaint, and the score keeps them apart (test_namesakes_from_different_regencies...).
+    assert found[_pair(complaint, "dukcapil:IDM-D2")] == "household_undated"
+
+
+def test_a_misspelt_complaint_name_reaches_the_household_by_address_alone() -> None:
+    # AMIMAH shares no name key with AMINAH; the undated complaint still meets everyone at the address.
+    typo = {**COMPLAINT, "record_id": "ADU-2024-000021", "full_name": "Siti Amimah"}
+    found = _rule_of_pairs(pd.concat([_rows(), standardised_rows(typo)], ignore_index=True))
+    complaint = "pengaduan:ADU-2024-000021"
+    for partner in ("dukcapil:IDM-D1", "dukcapil:IDM-D2", "disnaker:IDM-N1", "sisko_p2mi:IDM-S1"):
+        assert found[_pair(complaint, partner)] == "household_undated"
+    # Two dated records of one household are never paired by the address alone (sister and brother).
+    assert _pair("dukcapil:IDM-D1", "dukcapil:IDM-D2") not in found
 
 
 def test_the_namesake_elsewhere_is_a_candidate_only_through_name_and_country() -> None:
@@ -218,3 +231,62 @@ def test_namesakes_from_different_regencies_stay_apart(linked: dict[str, str]) -
     # The brother who reported is his own person, not merged into his sister by the shared address.
     assert linked["dukcapil:IDM-D2"] not in {indramayu, cilacap}
     assert len(np.unique(list(linked.values()))) >= 5
+
+
+# A relative's report naming a neighbouring worker (DEWI LESTARI SUKAMULYA) by her calling name at the
+# household's address: a review-band pair with each of her records, below the auto-match bar.
+CALLING_NAME_COMPLAINT = {
+    "source": "pengaduan",
+    "record_id": "ADU-2024-000020",
+    "full_name": "Bu Lestari",
+    "phone": "085700000001",
+    "destination_country": "HK",
+    "related_name": "AHMAD FAUZI",
+    "complaint_type": "HILANG KONTAK",
+}
+
+
+def _link_calling_name(root: Path, config: LinkConfig) -> tuple[dict[str, str], pd.DataFrame]:
+    complaint = {**CALLING_NAME_COMPLAINT, "address": _neighbours()[0]["address"]}
+    canonical = root / "canonical.parquet"
+    pd.concat([_rows(), standardised_rows(complaint)], ignore_index=True).to_parquet(canonical, index=False)
+    run = run_link(canonical, root / "linked", config=config)
+    records = pd.read_parquet(root / "linked" / RECORDS_FILE)
+    candidates = pd.read_parquet(root / "linked" / CANDIDATES_FILE)
+    assert run.counts["attached_reports"] >= (1 if config.reported_column else 0)
+    return dict(zip(records["record_key"], records["person_id"], strict=True)), candidates
+
+
+def test_a_calling_name_complaint_joins_the_only_worker_in_reach(tmp_path: Path) -> None:
+    linked, candidates = _link_calling_name(tmp_path, LinkConfig.default())
+    complaint = "pengaduan:ADU-2024-000020"
+    mine = candidates[(candidates["left_key"] == complaint) | (candidates["right_key"] == complaint)]
+    # Not sure enough on its own (the pairs wait in review), but every pair points to her.
+    assert set(mine["status"]) == {"review"}
+    assert linked[complaint] == linked["disnaker:N0-N1"] == linked["dukcapil:N0-D1"]
+
+
+def test_without_attachment_the_calling_name_complaint_stays_alone(tmp_path: Path) -> None:
+    config = replace(LinkConfig.default(), reported_column=None)
+    linked, _ = _link_calling_name(tmp_path, config)
+    complaint = "pengaduan:ADU-2024-000020"
+    assert list(linked.values()).count(linked[complaint]) == 1
+
+
+def test_a_worker_reporting_herself_keeps_her_phone_whatever_the_spelling() -> None:
+    # No name key in common (AMNH ~ AMN, ERTN ~ WRTN), but spelt nearly alike: her own report.
+    typo = {
+        **COMPLAINT,
+        "record_id": "ADU-2024-000022",
+        "full_name": "Siti Aminh",
+        "related_name": "SITI AMINAH",
+    }
+    first_letter = {
+        **COMPLAINT,
+        "record_id": "ADU-2024-000023",
+        "full_name": "Eartini",
+        "related_name": "WARTINI",
+    }
+    keys = blocking_keys(standardised_rows(typo, first_letter, COMPLAINT).reset_index(drop=True))
+    # Her own number, whatever the spelling; her brother's report (SLAMET RIYADI) is not hers.
+    assert keys["own_phone"].tolist() == ["+6285711223344", "+6285711223344", ""]

@@ -104,3 +104,33 @@ def test_facts_of_a_subset_renumbers_records() -> None:
     assert subset.size == 2
     assert sorted(subset.fact_record.tolist()) == [0, 1]
     assert len(subset.steward_left) == 0  # record 0 is outside the subset
+
+
+def test_a_complaint_is_never_one_person_with_the_relative_who_filed_it() -> None:
+    complaint = {"full_name": "HAMZAH SIMANJUNTAK", "related_name": "OPHELIA TAMPUBOLON"}
+    records = canonical_rows(
+        {**complaint, "complaint_type": "HILANG KONTAK"},  # filed by his sister
+        {"full_name": "OPHELIA TAMPUBOLON"},  # her own record (same phone, same address)
+        {"full_name": "HAMZAH SIMANJUNTAK"},  # his record
+        {"full_name": "HAMZAH SIMANJUNTAK", "related_name": "HAMZAH", "complaint_type": "GAJI"},  # his own
+        {"full_name": "OPHELIA TAMPUBOLON"},  # another record of hers
+        {**complaint},  # a related name on a row that is no complaint (a family member on a form)
+    )
+    constraints = cannot_link(records)
+    # Complaint + sister: conflict; complaint + worker: fine; his own report + his record: fine; the
+    # sister's two records: fine; a non-complaint row's related name forbids nothing.
+    assert conflicted_components(np.array([0, 0, 1, 1, 2, 2]), constraints).tolist() == [0]
+    assert conflicted_components(np.array([0, 1, 0, 2, 3, 3]), constraints).tolist() == []
+    assert conflicted_components(np.array([0, 1, 2, 3, 4, 1]), constraints).tolist() == []
+
+
+def test_a_worker_reporting_herself_misspelt_or_by_calling_name_is_not_her_own_reporter() -> None:
+    records = canonical_rows(
+        {"full_name": "SUWSRNI", "related_name": "SUWARNI", "complaint_type": "GAJI"},  # a typo
+        {"full_name": "SUWARNI"},
+        {"full_name": "BAKIANTO", "related_name": "EKO BAKIANTO TUKIMAN", "complaint_type": "GAJI"},
+        {"full_name": "EKO BAKIANTO TUKIMAN"},
+        {"full_name": "DARIJAN PURNOMO", "related_name": "PURNOMO DARIJAN", "complaint_type": "GAJI"},
+        {"full_name": "PURNOMO DARIJAN"},
+    )
+    assert conflicted_components(np.repeat(np.arange(3), 2), cannot_link(records)).tolist() == []
