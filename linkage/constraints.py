@@ -9,6 +9,10 @@ All are hard: clustering refuses any merge that would put both sides in one clus
 * **family_card** — two rows of one family card (same ``kk_number`` and both with a ``family_role``)
   with different roles (a KEPALA KELUARGA is not the ISTRI on the same card), or with different valid
   NIKs (a card lists each member once: twins are two ANAK rows with one birth date but two NIKs);
+* **registry_nik** — two rows of the civil registry (Dukcapil, the NIK's issuer) with different valid
+  NIKs: the registry holds each person under one NIK, so these are two people even when both NIKs
+  decode to the same birth date (a common name born on a common day, which at national scale is
+  frequent). A steward who believes otherwise must have Dukcapil retire one NIK first;
 * **reporter** — a complaint row filed by a relative and any record bearing that relative's name: the
   complaint's phone and address are the reporter's, so the reporter's own records agree with it on
   both and would otherwise outscore the worker it is about.
@@ -20,8 +24,8 @@ and must not forbid anything. A card needs no ``kk_*`` flag.
 The derived kinds are never materialised as pairs (two big regencies would give billions). Each record
 carries *keyed facts*: (key, value) with key "NIK birth date" → the date, key "card K, role" → the role,
 key "card K, NIK" → the NIK, key "reporter name N" → "reported by N" on the complaint and "is N" on every
-record named N. A group of records conflicts when it holds two different values for one key. See
-:mod:`linkage.cluster` for how merges are checked.
+record named N, key "registry NIK" → the NIK on registry rows. A group of records conflicts when it
+holds two different values for one key. See :mod:`linkage.cluster` for how merges are checked.
 """
 
 from __future__ import annotations
@@ -34,6 +38,8 @@ import pandas as pd
 from .blocking import reporters
 
 BIRTH_KEY = 0  # the one key of NIK birth-date facts; card keys follow (2 per card: role, NIK)
+# Sources that issue NIKs rather than copy them: within these, two different valid NIKs are two people.
+NIK_REGISTRY_SOURCES = frozenset({"dukcapil"})
 
 
 @dataclass(frozen=True)
@@ -82,7 +88,11 @@ def _steward_positions(records: pd.DataFrame, pairs: pd.DataFrame | None) -> tup
     return left[known].astype(np.int64), right[known].astype(np.int64)
 
 
-def cannot_link(records: pd.DataFrame, non_match_pairs: pd.DataFrame | None = None) -> CannotLink:
+def cannot_link(
+    records: pd.DataFrame,
+    non_match_pairs: pd.DataFrame | None = None,
+    registry_sources: frozenset[str] = NIK_REGISTRY_SOURCES,
+) -> CannotLink:
     """Constraint facts for ``records`` (canonical columns) plus steward NON_MATCH pairs.
 
     ``non_match_pairs`` has columns left_key, right_key (record keys); pairs naming a record that is not
@@ -106,24 +116,35 @@ def cannot_link(records: pd.DataFrame, non_match_pairs: pd.DataFrame | None = No
     nik_codes, _ = pd.factorize(nik.to_numpy()[card_nik_rows])
     birth_codes, _ = pd.factorize(nik_birth.to_numpy()[birth_rows])
 
+    registry = records["source"].fillna("").astype(str).isin(registry_sources).to_numpy()
+    registry_rows = np.flatnonzero(registry & valid_nik)
+    registry_codes, _ = pd.factorize(nik.to_numpy()[registry_rows])
+
     # Keys: BIRTH_KEY, then 1 + 2*card for a card's roles and 2 + 2*card for a card's NIKs, then one
-    # per reporter name.
+    # per reporter name, then the one registry-NIK key.
     card_of_row = np.full(len(records), -1, dtype=np.int64)
     card_of_row[card_rows] = card_codes
     reporter_rows, reporter_keys, reporter_values = _reporter_facts(records)
+    reporter_base = 1 + 2 * (int(card_codes.max(initial=-1)) + 1)
+    registry_key = reporter_base + int(reporter_keys.max(initial=-1)) + 1
     left, right = _steward_positions(records, non_match_pairs)
     return CannotLink(
         size=len(records),
-        fact_record=np.concatenate([birth_rows, card_rows, card_nik_rows, reporter_rows]).astype(np.int64),
+        fact_record=np.concatenate(
+            [birth_rows, card_rows, card_nik_rows, reporter_rows, registry_rows]
+        ).astype(np.int64),
         fact_key=np.concatenate(
             [
                 np.full(len(birth_rows), BIRTH_KEY),
                 1 + 2 * card_codes,
                 2 + 2 * card_of_row[card_nik_rows],
-                1 + 2 * (int(card_codes.max(initial=-1)) + 1) + reporter_keys,
+                reporter_base + reporter_keys,
+                np.full(len(registry_rows), registry_key),
             ]
         ).astype(np.int64),
-        fact_value=np.concatenate([birth_codes, role_codes, nik_codes, reporter_values]).astype(np.int64),
+        fact_value=np.concatenate(
+            [birth_codes, role_codes, nik_codes, reporter_values, registry_codes]
+        ).astype(np.int64),
         steward_left=left,
         steward_right=right,
     )

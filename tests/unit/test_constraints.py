@@ -134,3 +134,18 @@ def test_a_worker_reporting_herself_misspelt_or_by_calling_name_is_not_her_own_r
         {"full_name": "PURNOMO DARIJAN"},
     )
     assert conflicted_components(np.repeat(np.arange(3), 2), cannot_link(records)).tolist() == []
+
+
+def test_two_civil_registry_rows_with_different_valid_niks_are_two_people() -> None:
+    # Two YEYETs born the same day in different regencies: the NIKs decode to one birth date, so only
+    # the registry rule tells them apart; the same two NIKs copied by another silo forbid nothing.
+    twins_by_date = [
+        {"nik": "3217247010950001", "nik_birth_date": "1995-10-30"},
+        {"nik": "3276107010950001", "nik_birth_date": "1995-10-30"},
+    ]
+    registry = cannot_link(canonical_rows(*({**r, "source": "dukcapil"} for r in twins_by_date)))
+    assert conflicted_components(np.array([0, 0]), registry).tolist() == [0]
+    copied = cannot_link(canonical_rows(*({**r, "source": "p3mi"} for r in twins_by_date)))
+    assert conflicted_components(np.array([0, 0]), copied).tolist() == []
+    one_nik = cannot_link(canonical_rows(*({**twins_by_date[0], "source": "dukcapil"} for _ in range(2))))
+    assert conflicted_components(np.array([0, 0]), one_nik).tolist() == []
