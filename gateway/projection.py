@@ -20,8 +20,7 @@ from graphql import FieldNode
 from graph.queries.family import FamilyTie
 from graph.queries.gateway_io import Row
 from graph.queries.gateway_projection import PersonKey, PersonShape, persons_with_parts
-from graph.queries.persons import PersonView, SourceRecordView
-from graph.queries.views import properties
+from graph.queries.persons import person_view
 
 from .context import Info
 from .schema.person import Person
@@ -50,29 +49,11 @@ def shape_of(info: Info) -> PersonShape:
     )
 
 
-def _person_view(person: Row, records: list[Row]) -> PersonView:
-    props = properties(person)
-    return PersonView(
-        person_id=props["personId"],
-        matched=props["personId"],
-        properties=props,
-        records=[
-            SourceRecordView(
-                key=r["key"],
-                source=r.get("source", ""),
-                record_id=r.get("recordId", ""),
-                properties=properties(r),
-            )
-            for r in records
-        ],
-    )
-
-
 def _prime(info: Info, row: Row, shape: PersonShape) -> None:
     loaders = info.context.loaders
     person_id = row["id"]
     # Without sourceRecords anywhere in the operation, nothing reads a primed person's records.
-    loaders.person.prime(person_id, _person_view(row["person"], row.get("records", [])))
+    loaders.person.prime(person_id, person_view(row["person"], row.get("records", [])))
     if shape.placements:
         loaders.placements_of_person.prime(person_id, row["placements"])
     if shape.family:
@@ -90,7 +71,7 @@ def _prime(info: Info, row: Row, shape: PersonShape) -> None:
         loaders.family_of_person.prime(person_id, ties)
     if shape.relatives:
         for tie in row["family"]:
-            loaders.person.prime(tie["relativeId"], _person_view(tie["relative"], tie.get("records", [])))
+            loaders.person.prime(tie["relativeId"], person_view(tie["relative"], tie.get("records", [])))
 
 
 async def projected_ids(info: Info, key: str, by: PersonKey = "id") -> list[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,11 +56,16 @@ WITH DISTINCT p, matched
 )
 
 
-def _person(record: Record) -> PersonView:
-    props = properties(record["person"])
+def person_view(
+    person: Mapping[str, Any], records: Iterable[Mapping[str, Any]], matched: str | None = None
+) -> PersonView:
+    """A person with its source records, from a person node (or its property map) and record nodes;
+    the gateway builds the same view from its projected rows. ``matched``: the identifier asked for
+    (the person's own ID when not given)."""
+    props = properties(person)
     return PersonView(
         person_id=props["personId"],
-        matched=record["matched"],
+        matched=props["personId"] if matched is None else matched,
         properties=props,
         records=[
             SourceRecordView(
@@ -69,9 +74,13 @@ def _person(record: Record) -> PersonView:
                 record_id=s.get("recordId", ""),
                 properties=properties(s),
             )
-            for s in record["records"]
+            for s in records
         ],
     )
+
+
+def _person(record: Record) -> PersonView:
+    return person_view(record["person"], record["records"], record["matched"])
 
 
 def _statement(cypher: str, values: Sequence[str]) -> Statement[PersonView]:
