@@ -185,14 +185,14 @@ def write_world(folder: Path, workers: int = 25) -> World:
         "disnaker:501", "P-W0001", full_name="AHMAD HIDAYAT", birth_date="1980-02-02", region_code="3212"
     )
     b = _record(
-        "bp2mi:502", "P-W0001", full_name="AHMAD HIDAYAT", birth_date="1992-11-30", region_code="3212"
+        "bp2mi:w502", "P-W0001", full_name="AHMAD HIDAYAT", birth_date="1992-11-30", region_code="3212"
     )
     records += [a, b]
     persons.append(_person("P-W0001", [a, b], worker=True))
-    candidates.append(_candidate("disnaker:501", "bp2mi:502", 1.2, "review"))
+    candidates.append(_candidate("disnaker:501", "bp2mi:w502", 1.2, "review"))
     world.wrong_merge_candidate = str(candidates[-1]["candidate_id"])
     world.wrong_merge_person = "P-W0001"
-    world.wrong_merge_keys = ("bp2mi:502", "disnaker:501")
+    world.wrong_merge_keys = ("bp2mi:w502", "disnaker:501")
 
     folder.mkdir(parents=True, exist_ok=True)
     frame = pd.DataFrame(records)[list(RECORDS_COLUMNS)]
