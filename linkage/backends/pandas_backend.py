@@ -85,14 +85,25 @@ class PandasBackend(Backend[PandasVectors]):
     def pattern_counts(self, vectors: PandasVectors, decisions: pd.DataFrame | None) -> PatternCounts:
         label = self._labels(vectors, decisions)
         # The label is one more column of the pattern, so labelled pairs form their own rows.
-        tagged = np.column_stack([vectors.levels, label]).astype(np.int64) + 1  # NULL_LEVEL → 0
         radix = [len(c.levels) + 1 for c in vectors.comparisons] + [3]
         if math.prod(radix) < 2**62:
-            # One integer per pattern (mixed radix): unique integers are far cheaper than unique rows.
-            place = np.array([math.prod(radix[i + 1 :]) for i in range(len(radix))], dtype=np.int64)
-            _, first, counts = np.unique(tagged @ place, return_index=True, return_counts=True)
-            rows = tagged[first] - 1
+            # One integer per pattern (mixed radix, built column by column: a pairs × comparisons int64
+            # matrix took GBs), counted by hashing; patterns are few, so only they are sorted.
+            code = np.zeros(len(label), dtype=np.int64)
+            for c in range(len(vectors.comparisons)):
+                code *= radix[c]
+                code += vectors.levels[:, c] + 1  # NULL_LEVEL → 0
+            code = code * 3 + (label + 1)
+            found, patterns = pd.factorize(code)
+            counts = np.bincount(found, minlength=len(patterns))
+            order = np.argsort(patterns)
+            patterns, counts = patterns[order], counts[order]
+            rows = np.empty((len(patterns), len(radix)), dtype=np.int64)
+            for c in range(len(radix) - 1, -1, -1):
+                rows[:, c] = patterns % radix[c] - 1
+                patterns = patterns // radix[c]
         else:
+            tagged = np.column_stack([vectors.levels, label]).astype(np.int64) + 1  # NULL_LEVEL → 0
             rows, counts = np.unique(tagged, axis=0, return_counts=True)
             rows = rows - 1
         fixed = np.where(rows[:, -1] == 1, 1.0, np.where(rows[:, -1] == 0, 0.0, np.nan))
@@ -133,17 +144,25 @@ class PandasBackend(Backend[PandasVectors]):
         return label
 
     def scored_pairs(self, vectors: PandasVectors, model: FellegiSunterModel, floor: float) -> pd.DataFrame:
-        weights = []
-        for c in range(len(vectors.comparisons)):
-            table = np.append(model.level_weights(c), 0.0)  # NULL_LEVEL (-1) → trailing 0
-            weight = table[vectors.levels[:, c]]
-            adjustment = vectors.tf_adjustment[c]
-            if adjustment is not None:
-                weight = weight + adjustment
-            weights.append(weight)
-        total = model.prior_weight + np.sum(weights, axis=0)
+        tables = [np.append(model.level_weights(c), 0.0) for c in range(len(vectors.comparisons))]
+        # The total first, summed in place in comparison order: a pairs × comparisons matrix of floats
+        # took GBs at a million people, and the per-comparison weights are only needed for kept pairs.
+        total = np.zeros(len(vectors.levels))
+        for c, table in enumerate(tables):
+            total += self._weights(vectors, c, table, slice(None))
+        total = model.prior_weight + total
         keep = np.flatnonzero(total >= floor)
-        return self._frame(vectors, model, keep, total[keep], [w[keep] for w in weights])
+        keep = keep[np.argsort(-total[keep], kind="stable")]  # strongest first
+        weights = [self._weights(vectors, c, table, keep) for c, table in enumerate(tables)]
+        return self._frame(vectors, model, keep, total[keep], weights)
+
+    @staticmethod
+    def _weights(vectors: PandasVectors, c: int, table: np.ndarray, pairs: slice | np.ndarray) -> np.ndarray:
+        """Comparison ``c``'s weight for ``pairs``: its level's weight (``table``, NULL_LEVEL → the
+        trailing 0) plus the term-frequency adjustment where it has one."""
+        weight = table[vectors.levels[pairs, c]]
+        adjustment = vectors.tf_adjustment[c]
+        return weight if adjustment is None else weight + adjustment[pairs]
 
     @staticmethod
     def _frame(
@@ -153,27 +172,27 @@ class PandasBackend(Backend[PandasVectors]):
         total: np.ndarray,
         weights: list[np.ndarray],
     ) -> pd.DataFrame:
+        """The kept pairs, in ``keep``'s order, with their explanation columns."""
         record_key = vectors.keys["record_key"].to_numpy()
         left = record_key[vectors.candidates.left[keep]]
         right = record_key[vectors.candidates.right[keep]]
         swap = left > right
+        levels = [vectors.levels[keep, c] for c in range(len(vectors.comparisons))]
         labels = [
-            level_labels(vectors.levels[keep, c], comparison.levels)
-            for c, comparison in enumerate(vectors.comparisons)
+            level_labels(level, comparison.levels)
+            for level, comparison in zip(levels, vectors.comparisons, strict=True)
         ]
-        frame = pd.DataFrame(
-            {
-                "left_key": np.where(swap, right, left),
-                "right_key": np.where(swap, left, right),
-                "match_weight": total,
-                "match_probability": 1.0 / (1.0 + np.exp2(-total)),
-                "explanation": waterfall_json(model.comparisons, labels, weights).to_numpy(),
-            }
-        )
+        columns: dict[str, np.ndarray] = {
+            "left_key": np.where(swap, right, left),
+            "right_key": np.where(swap, left, right),
+            "match_weight": total,
+            "match_probability": 1.0 / (1.0 + np.exp2(-total)),
+            "explanation": waterfall_json(model.comparisons, labels, weights, levels).to_numpy(),
+        }
         for comparison, label, weight in zip(vectors.comparisons, labels, weights, strict=True):
-            frame[f"l_{comparison.name}"] = label
-            frame[f"w_{comparison.name}"] = weight
-        return frame.sort_values("match_weight", ascending=False, ignore_index=True)
+            columns[f"l_{comparison.name}"] = label
+            columns[f"w_{comparison.name}"] = weight
+        return pd.DataFrame(columns)
 
 
 def _levels(

@@ -8,6 +8,8 @@ one digit; same year; different. Dates are ISO ``YYYY-MM-DD`` strings, parsed on
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
 from .base import Comparison, assign_levels
@@ -28,26 +30,44 @@ class DateComparison(Comparison):
         self.tf_column = None
 
     def compare(self, pairs: PairFrame) -> np.ndarray:
-        codes, uniques = pairs.factorised(self.column)
-        digits = _digits(uniques)
-        year, month, day = _parts(digits)  # per distinct date, then looked up per pair
-        lc, rc = codes[pairs.left], codes[pairs.right]
-        year_l, month_l, day_l = year[lc], month[lc], day[lc]
-        year_r, month_r, day_r = year[rc], month[rc], day[rc]
-        left, right = digits[lc], digits[rc]
+        year, month, day, packed = (
+            pairs.per_record(self.column, part, partial(_field, index=i))
+            for i, part in enumerate(("year", "month", "day", "packed digits"))
+        )
+        left, right = pairs.left, pairs.right
+        year_l, month_l, day_l = year[left], month[left], day[left]
+        year_r, month_r, day_r = year[right], month[right], day[right]
         swap = (year_l == year_r) & (month_l == day_r) & (day_l == month_r) & (month_l != day_l)
         if self.alt_column in pairs.records:
             swap |= pairs.cross_exact(self.column, self.alt_column)
+        # The digits two dates differ in are the non-zero nibbles of their packed digits' XOR.
+        differ = packed[left] ^ packed[right]
+        differ = (differ | differ >> 1 | differ >> 2 | differ >> 3) & np.uint32(0x11111111)
         same_year = year_l == year_r
         conditions = [
             pairs.exact(self.column),
             swap,
             (np.abs(year_l - year_r) == 1) & (month_l == month_r) & (day_l == day_r),
-            (left != right).sum(axis=1) == 1,
+            np.bitwise_count(differ) == 1,
             same_year,
         ]
-        missing = pairs.either_missing(self.column) | (left[:, 0] < 0) | (right[:, 0] < 0)
+        missing = pairs.either_missing(self.column) | (year_l < 0) | (year_r < 0)
         return assign_levels(conditions, missing)
+
+
+def _field(values: np.ndarray, index: int) -> np.ndarray:
+    return _fields(values)[index]
+
+
+def _fields(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Year, month, day (-1 when unparseable) and the eight digits packed one per nibble, per distinct
+    date plus a trailing missing row."""
+    digits = _digits(values)
+    year, month, day = _parts(digits)
+    unparsed = digits[:, 0] < 0
+    nibbles = np.uint32(1) << (4 * np.arange(DIGITS - 1, -1, -1, dtype=np.uint32))
+    packed = np.where(unparsed[:, None], 0, digits).astype(np.uint32) @ nibbles
+    return np.where(unparsed, -1, year), month, day, packed
 
 
 def _digits(values: np.ndarray) -> np.ndarray:

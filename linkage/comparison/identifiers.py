@@ -7,6 +7,8 @@ family), which is what term-frequency adjustment on the exact level is for.
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
@@ -62,10 +64,13 @@ class PrefixComparison(Comparison):
         self.tf_column = None
 
     def compare(self, pairs: PairFrame) -> np.ndarray:
-        codes, uniques = pairs.factorised(self.column)
         conditions = [pairs.exact(self.column)]
         for length in self.prefixes:
-            prefix = np.array([str(v).replace(".", "")[:length] for v in uniques] + [""], dtype=object)
-            left, right = prefix[codes[pairs.left]], prefix[codes[pairs.right]]
-            conditions.append((left == right) & (left != ""))
+            prefix = partial(_prefix, length=length)
+            conditions.append(pairs.same_derived(self.column, f"prefix {length}", prefix))
         return assign_levels(conditions, pairs.either_missing(self.column))
+
+
+def _prefix(code: str, length: int) -> str:
+    """The first ``length`` digits of a dotted code (32.12.05 → 3212 for 4)."""
+    return code.replace(".", "")[:length]

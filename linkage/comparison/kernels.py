@@ -22,7 +22,13 @@ Scorer = Callable[..., Any]
 
 @dataclass
 class PairFrame:
-    """Candidate pairs (positions ``left``/``right`` into ``records``) with per-column caches."""
+    """Candidate pairs (positions ``left``/``right`` into ``records``) with per-column caches.
+
+    Per-*record* caches (factorised columns, derived codes, token sets) are shared by every PairFrame
+    made with :meth:`for_pairs`: the backend compares pairs in chunks, and recomputing a million
+    records' codes for each chunk made the work grow with chunks × records. Per-*pair* caches (the
+    two codes of each pair, distinct value pairs) belong to one PairFrame.
+    """
 
     records: pd.DataFrame
     left: np.ndarray
@@ -32,13 +38,22 @@ class PairFrame:
     _token_sets: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = field(
         default_factory=dict, repr=False
     )
+    _derived: dict[tuple[str, str], np.ndarray] = field(default_factory=dict, repr=False)
+    _pair_codes: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
         return len(self.left)
 
     def for_pairs(self, left: np.ndarray, right: np.ndarray) -> PairFrame:
         """Other pairs of the same records, reusing the per-record caches (factorised columns, tokens)."""
-        return PairFrame(self.records, left, right, _codes=self._codes, _token_sets=self._token_sets)
+        return PairFrame(
+            self.records,
+            left,
+            right,
+            _codes=self._codes,
+            _token_sets=self._token_sets,
+            _derived=self._derived,
+        )
 
     def factorised(self, column: str) -> tuple[np.ndarray, np.ndarray]:
         """(code per record, distinct values); "" and NA get code MISSING."""
@@ -50,10 +65,33 @@ class PairFrame:
             self._codes[column] = (codes.astype(np.int64), np.asarray(uniques, dtype=object))
         return self._codes[column]
 
+    def derived_codes(self, column: str, name: str, derive: Callable[[str], str]) -> np.ndarray:
+        """Per record, an integer code of ``derive(value)`` (MISSING where the value is missing or
+        derives to ""); ``derive`` runs once per distinct value and the result is cached under
+        (column, name), so pairs compare integers."""
+        if (column, name) not in self._derived:
+            codes, uniques = self.factorised(column)
+            derived = pd.Series([derive(str(v)) for v in uniques], dtype=object)
+            derived_codes, _ = pd.factorize(derived.replace("", None), use_na_sentinel=True)
+            table = np.append(derived_codes.astype(np.int64), MISSING)  # code MISSING → last → MISSING
+            self._derived[(column, name)] = table[codes]
+        return self._derived[(column, name)]
+
+    def per_record(self, column: str, name: str, build: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+        """Per record, ``build(distinct values)[code]``: ``build`` returns one row per distinct value
+        plus a trailing row for a missing value; it runs once and the result is cached under
+        (column, name)."""
+        if (column, name) not in self._derived:
+            codes, uniques = self.factorised(column)
+            self._derived[(column, name)] = build(uniques)[codes]  # MISSING (-1) → the trailing row
+        return self._derived[(column, name)]
+
     def codes(self, column: str) -> tuple[np.ndarray, np.ndarray]:
-        """Value codes of the left and right record of each pair."""
-        codes, _ = self.factorised(column)
-        return codes[self.left], codes[self.right]
+        """Value codes of the left and right record of each pair (cached: comparisons ask often)."""
+        if column not in self._pair_codes:
+            codes, _ = self.factorised(column)
+            self._pair_codes[column] = (codes[self.left], codes[self.right])
+        return self._pair_codes[column]
 
     def either_missing(self, column: str) -> np.ndarray:
         left, right = self.codes(column)
@@ -63,11 +101,21 @@ class PairFrame:
         left, right = self.codes(column)
         return (left == right) & (left != MISSING)
 
+    def same_derived(self, column: str, name: str, derive: Callable[[str], str]) -> np.ndarray:
+        """Both records' ``derive(value)`` equal and non-empty (see :meth:`derived_codes`)."""
+        codes = self.derived_codes(column, name, derive)
+        left, right = codes[self.left], codes[self.right]
+        return (left == right) & (left != MISSING)
+
     def cross_exact(self, column: str, other: str) -> np.ndarray:
         """``column`` of one record equals ``other`` of the other record, either way round."""
-        first, second = self.records[column].fillna(""), self.records[other].fillna("")
-        joint, _ = pd.factorize(pd.concat([first, second], ignore_index=True).replace("", None))
-        a, b = joint[: len(first)], joint[len(first) :]
+        key = (column, f"cross:{other}")
+        if key not in self._derived:
+            first, second = self.records[column].fillna(""), self.records[other].fillna("")
+            joint, _ = pd.factorize(pd.concat([first, second], ignore_index=True).replace("", None))
+            self._derived[key] = joint[: len(first)].astype(np.int64)
+            self._derived[(other, f"cross:{column}")] = joint[len(first) :].astype(np.int64)
+        a, b = self._derived[key], self._derived[(other, f"cross:{column}")]
         forward = (a[self.left] == b[self.right]) & (a[self.left] != MISSING)
         backward = (a[self.right] == b[self.left]) & (a[self.right] != MISSING)
         return forward | backward
@@ -142,16 +190,23 @@ class PairFrame:
         return np.diff(offsets)
 
     def _token_set(self, column: str, separator: str) -> tuple[np.ndarray, np.ndarray]:
-        """Per record, the codes of its tokens: a flat array and per-record offsets (CSR); cached."""
+        """Per record, the codes of its tokens: a flat array and per-record offsets (CSR); cached.
+
+        Values are split once per distinct value, then spread to the records that hold them."""
         if (column, separator) not in self._token_sets:
-            values = self.records[column].fillna("").astype(str).reset_index(drop=True)
-            exploded = values.str.split(separator).explode()  # index: record position, in order
+            codes, uniques = self.factorised(column)
+            exploded = pd.Series(uniques, dtype=object).str.split(separator).explode()
             exploded = exploded[exploded.notna() & (exploded != "")]
-            codes, _ = pd.factorize(exploded)
-            owner = exploded.index.to_numpy(dtype=np.int64)
-            sizes = np.bincount(owner, minlength=len(values))
+            token_codes, _ = pd.factorize(exploded)
+            owner = exploded.index.to_numpy(dtype=np.int64)  # position of the distinct value
+            value_sizes = np.bincount(owner, minlength=len(uniques))
+            value_offsets = np.concatenate([[0], np.cumsum(value_sizes)])
+            present = np.flatnonzero(codes != MISSING)
+            sizes = np.zeros(len(codes), dtype=np.int64)
+            sizes[present] = value_sizes[codes[present]]
             offsets = np.concatenate([[0], np.cumsum(sizes)])
-            self._token_sets[(column, separator)] = (codes.astype(np.int64), offsets)
+            _, flat = _gather(token_codes.astype(np.int64), value_offsets, codes[present])
+            self._token_sets[(column, separator)] = (flat, offsets)
         return self._token_sets[(column, separator)]
 
     def _distinct_pairs(self, column: str) -> DistinctPairs:

@@ -68,7 +68,8 @@ class NikComparison(Comparison):
 
     def _same_segment(self, pairs: PairFrame, segment: slice) -> np.ndarray:
         """Both NIKs 16 digits long with equal digits in ``segment``."""
-        codes, uniques = pairs.factorised(self.column)
-        part = np.array([v[segment] if len(v) == NIK_LENGTH else "" for v in uniques] + [""], dtype=object)
-        left, right = part[codes[pairs.left]], part[codes[pairs.right]]
-        return (left == right) & (left != "")
+
+        def part(nik: str) -> str:
+            return nik[segment] if len(nik) == NIK_LENGTH else ""
+
+        return pairs.same_derived(self.column, f"segment {segment.start}:{segment.stop}", part)

@@ -22,19 +22,27 @@ def level_labels(levels: np.ndarray, labels: tuple[str, ...]) -> np.ndarray:
     return table[levels]  # NULL_LEVEL (-1) indexes the trailing "null"
 
 
-def waterfall_json(names: tuple[str, ...], labels: list[np.ndarray], weights: list[np.ndarray]) -> pd.Series:
+def waterfall_json(
+    names: tuple[str, ...],
+    labels: list[np.ndarray],
+    weights: list[np.ndarray],
+    level_codes: list[np.ndarray] | None = None,
+) -> pd.Series:
     """JSON list of {"comparison", "level", "weight"} per pair, comparisons in model order.
 
     Each comparison's (level, rounded weight) becomes a fragment code; each distinct row of fragment
     codes is rendered once — pairs share rows, as their weights come from a few levels.
+    ``level_codes`` (the integer level behind each label, when the caller has it) spares factorising
+    the label strings, which dominated this at millions of pairs.
     """
     if not names or len(labels[0]) == 0:
         return pd.Series([], dtype=object)
     fragments: list[np.ndarray] = []
     codes: list[np.ndarray] = []
-    for name, label, weight in zip(names, labels, weights, strict=True):
+    for c, (name, label, weight) in enumerate(zip(names, labels, weights, strict=True)):
         rounded = np.round(weight, WEIGHT_DECIMALS)
-        code, first = _distinct_rows([pd.factorize(label)[0], pd.factorize(rounded)[0]])
+        level = pd.factorize(label)[0] if level_codes is None else level_codes[c].astype(np.int64) + 1
+        code, first = _distinct_rows([level, pd.factorize(rounded)[0]])
         fragments.append(
             np.array(
                 [
