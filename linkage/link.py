@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Final
 
 import numpy as np
 import pandas as pd
@@ -35,7 +36,6 @@ from .linked import (
     CANDIDATES_FILE,
     DECISIONS_FILE,
     PERSONS_FILE,
-    RECORDS_COLUMNS,
     RECORDS_FILE,
     RUN_FILE,
 )
@@ -69,8 +69,34 @@ class LinkRun:
     summary: dict[str, object] = field(repr=False)
 
 
-def read_canonical(path: Path) -> pd.DataFrame:
-    """The canonical table, checked: every canonical column present, record keys unique."""
+# Canonical columns linkage never reads: they go from the canonical table to records.parquet Arrow to
+# Arrow, so a million people's raw values and free text never become Python strings.
+CARRIED_COLUMNS: Final = (
+    *(c for c in COLUMNS if c.startswith("raw_")),
+    *("file", "file_sha256", "row_number", "record_id", "complaint_id", "complaint_text", "bpjs_number"),
+    *("ltsa_office", "sector", "employer_name", "employer_country", "placement_phase"),
+    *("placement_status", "procedural", "broker_phone", "agency_licence", "phone_country"),
+    *("nik_sex", "name_key", "related_nik"),
+)
+
+
+@dataclass(frozen=True)
+class CanonicalTable:
+    """The canonical table as read: ``table`` holds every column (text nulls filled with ""),
+    ``records`` the columns linkage reads, as pandas, positionally aligned with ``table``."""
+
+    table: pa.Table
+    records: pd.DataFrame
+
+    def with_person_ids(self, person_ids: np.ndarray) -> pa.Table:
+        """records.parquet: every canonical column, then ``person_id`` (RECORDS_COLUMNS)."""
+        table = self.table.select(list(COLUMNS))
+        return table.append_column("person_id", pa.array(person_ids, type=pa.string()))
+
+
+def read_canonical(path: Path, config: LinkConfig | None = None) -> CanonicalTable:
+    """The canonical table, checked: every canonical column present, record keys unique. Columns in
+    CARRIED_COLUMNS stay out of ``records`` unless ``config`` compares or blocks on them."""
     try:
         table = pq.read_table(path)
     except (OSError, ValueError) as error:
@@ -85,12 +111,16 @@ def read_canonical(path: Path) -> pd.DataFrame:
         if not pa.types.is_string(column.type):
             column = column.cast(pa.string())
         table = table.set_column(table.column_names.index(name), name, pc.fill_null(column, ""))
-    records = table.to_pandas()
+    config = config or LinkConfig.default()
+    named = {c for comparison in config.comparisons for c in comparison.columns()}
+    named |= {c for rule in config.blocking_rules for c in (*rule.columns(), rule.sub_block_on)}
+    read = [c for c in table.column_names if c not in CARRIED_COLUMNS or c in named]
+    records = table.select(read).to_pandas()
     duplicated = records["record_key"][records["record_key"].duplicated()]
     if len(duplicated):
         shown = ", ".join(duplicated.astype(str).unique()[:5])
         raise LinkInputError(f"{path}: {len(duplicated)} repeated record_key value(s), e.g. {shown}")
-    return records.reset_index(drop=True)
+    return CanonicalTable(table.replace_schema_metadata(None), records.reset_index(drop=True))
 
 
 def manifest_trust(canonical: Path, manifest: Path | None = None) -> dict[str, float]:
@@ -130,14 +160,17 @@ def _decision_log(decisions: Path | None, previous: Path | None) -> pd.DataFrame
     return merge_logs(*logs)
 
 
-def _stage_tables(out_dir: Path, tables: Mapping[str, pd.DataFrame]) -> list[tuple[Path, str]]:
+def _stage_tables(out_dir: Path, tables: Mapping[str, pd.DataFrame | pa.Table]) -> list[tuple[Path, str]]:
     """Write every table under a temporary name; the caller renames them all once the run is complete,
     so a run that fails half-way leaves the previous linked folder as it was."""
     out_dir.mkdir(parents=True, exist_ok=True)
     staged = []
     for name, table in tables.items():
         temporary = out_dir / f".{name}.tmp"
-        table.to_parquet(temporary, index=False)
+        if isinstance(table, pa.Table):
+            pq.write_table(table, temporary)
+        else:
+            table.to_parquet(temporary, index=False)
         staged.append((temporary, name))
     return staged
 
@@ -279,7 +312,8 @@ def run_link(
     with _progress(show_progress) as progress:
         stages = _Stages(progress)
         with stages.stage("read"):
-            records = read_canonical(canonical)
+            canonical_table = read_canonical(canonical, config)
+            records = canonical_table.records
             log = _decision_log(decisions, previous)
             in_force = decisions_in_force(log)
             previous_ids = _previous_ids(previous)
@@ -303,7 +337,7 @@ def run_link(
             )
         with stages.stage("write"):
             tables = {
-                RECORDS_FILE: records.assign(person_id=person_ids)[list(RECORDS_COLUMNS)],
+                RECORDS_FILE: canonical_table.with_person_ids(person_ids),
                 PERSONS_FILE: persons,
                 CANDIDATES_FILE: candidates,
             }

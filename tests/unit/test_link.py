@@ -359,3 +359,33 @@ def test_a_steward_match_joins_even_an_unscored_pair(canonical: Path, tmp_path: 
     assert person[left] == person[right]
     assert result.counts["decisions_match"] == 1
     assert result.counts["decided_pairs"] == 0  # never scored, so not a candidate row
+
+
+def test_carried_columns_reach_records_unchanged_and_a_config_can_still_read_them(
+    canonical: Path, tmp_path: Path
+) -> None:
+    """Columns linkage does not read skip pandas on the way to records.parquet (CARRIED_COLUMNS), yet
+    arrive byte for byte; a configuration that blocks or compares on one of them still gets it."""
+    from linkage.blocking import BlockingRule
+    from linkage.comparison.identifiers import ExactComparison
+    from linkage.link import CARRIED_COLUMNS, read_canonical
+
+    source = pd.read_parquet(canonical)
+    out = tmp_path / "linked"
+    run_link(canonical, out)
+    written = pd.read_parquet(out / RECORDS_FILE)
+    for column in ("raw_full_name", "record_id", "row_number", "complaint_text"):
+        assert column in CARRIED_COLUMNS
+        expected = source[column] if column == "row_number" else source[column].fillna("").astype(str)
+        assert written[column].tolist() == expected.tolist()
+
+    assert "employer_name" not in read_canonical(canonical).records
+    config = LinkConfig.default()
+    config = replace(
+        config,
+        blocking_rules=(*config.blocking_rules, BlockingRule("employer", ("employer_name",))),
+        comparisons=(*config.comparisons, ExactComparison("employer", "employer_name")),
+    )
+    assert "employer_name" in read_canonical(canonical, config).records
+    run = run_link(canonical, tmp_path / "with_employer", config=config)
+    assert run.counts["records"] == len(source)
