@@ -12,6 +12,8 @@ fresh embedded Neo4j (or into ``--neo4j-uri`` with ``--wipe``: loading deletes e
     .venv/bin/python benchmarks/gateway_vs_neo4j_graphql.py --workers 200 --requests 200
     .venv/bin/python benchmarks/gateway_vs_neo4j_graphql.py --levels 1,10 --skip-peer
     .venv/bin/python benchmarks/gateway_vs_neo4j_graphql.py --gateway-processes 2
+    .venv/bin/python benchmarks/gateway_vs_neo4j_graphql.py --kinds search --levels 1  # one kind's cost
+    git archive HEAD | tar -x -C /tmp/before   # then: … --baseline-root /tmp/before (before vs after)
 
 The gateway wants a token: each query is sent as the least role allowed to ask it, signed with the
 test secret (tests/auth_tokens.py), and the gateway's per-subject rate limit is lifted for the run.
@@ -20,6 +22,11 @@ Client, servers and Neo4j share the machine: on a small box the figures are rela
 Latency on a busy shared box mostly measures the box, so the table also gives the CPU each system's
 own processes spent per request (``cpu ms/req``: the server processes, and Neo4j's when this script
 started it; read from /proc, so Linux only): a figure the neighbours' load hardly moves.
+
+Fairness: every system is warmed up before any level is timed (``--warmup`` requests each), then the
+script waits for Neo4j to go idle — a fresh Neo4j JVM spends its first minutes compiling and sampling,
+and that CPU fell on whichever system was timed first, always the gateway — and the systems take
+their turns in alternating order from round to round.
 """
 
 from __future__ import annotations
@@ -103,6 +110,20 @@ def cpu_seconds(pids: tuple[int, ...]) -> float:
     return total
 
 
+def settle(pids: tuple[int, ...], idle: float = 0.1, limit_s: float = 120.0) -> float:
+    """Wait until the processes use less than ``idle`` of a core over a second (at most ``limit_s``);
+    returns the seconds waited. A freshly loaded Neo4j keeps compiling and sampling indexes for a
+    while: timed then, its background CPU lands on whichever system is measured, as Neo4j CPU per
+    request (it made 1-client figures several times the warm ones)."""
+    started = time.monotonic()
+    while pids and time.monotonic() - started < limit_s:
+        before = cpu_seconds(pids)
+        time.sleep(1.0)
+        if cpu_seconds(pids) - before < idle:
+            break
+    return time.monotonic() - started
+
+
 @dataclass
 class Result:
     system: str
@@ -170,14 +191,16 @@ def process(cmd: list[str], env: dict[str, str], cwd: Path, probe: str) -> Itera
         proc.wait(30)
 
 
-def gateway(uri: str, subgraph: str, processes: int) -> tuple[str, Any]:
+def gateway(uri: str, subgraph: str, processes: int, root: Path = PROJECT_ROOT) -> tuple[str, Any]:
+    """A gateway subgraph served from the source tree ``root`` (its ``gateway`` and ``graph`` packages
+    are imported from there: uvicorn runs in it)."""
     port = free_port()
     cmd = [sys.executable, "-m", "uvicorn", "--factory", "gateway.app:create_app", "--port", str(port)]
     cmd += ["--log-level", "warning", "--workers", str(processes)]
     env = {"NEO4J_URI": uri, "LTSA_SUBGRAPH": subgraph, "LTSA_ENV": "production", **AUTH_ENV}
     env |= UNLIMITED_RATE
     url = f"http://127.0.0.1:{port}"
-    return f"{url}/graphql", process(cmd, env, PROJECT_ROOT, f"{url}/healthz")
+    return f"{url}/graphql", process(cmd, env, root, f"{url}/healthz")
 
 
 def peer(uri: str) -> tuple[str, Any]:
@@ -204,11 +227,19 @@ class System:
     pids: tuple[int, ...]  # the server processes (their workers are counted as their children)
 
 
-async def drive(system: System, world: World, clients: int, total: int, neo4j: tuple[int, ...]) -> Result:
+async def drive(
+    system: System,
+    world: World,
+    clients: int,
+    total: int,
+    neo4j: tuple[int, ...],
+    first: int = 0,
+    mix: tuple[str, ...] = KINDS,
+) -> Result:
     latencies: list[float] = []
-    by_kind: dict[str, list[float]] = {kind: [] for kind in KINDS}
+    by_kind: dict[str, list[float]] = {kind: [] for kind in mix}
     errors = 0
-    counter = iter(range(total))
+    counter = iter(range(first, first + total))
 
     async def ask(http: httpx.AsyncClient, kind: str, i: int) -> httpx.Response:
         body = {"query": system.queries[kind], "variables": variables(kind, i, world)}
@@ -217,7 +248,7 @@ async def drive(system: System, world: World, clients: int, total: int, neo4j: t
     async def client(http: httpx.AsyncClient) -> None:
         nonlocal errors
         for i in counter:
-            kind = KINDS[i % len(KINDS)]
+            kind = mix[i % len(mix)]
             started = time.perf_counter()
             response = await ask(http, kind, i)
             latencies.append((time.perf_counter() - started) * 1000)
@@ -233,8 +264,8 @@ async def drive(system: System, world: World, clients: int, total: int, neo4j: t
     pool = clients * len(set(system.urls.values()))
     limits = httpx.Limits(max_connections=pool, max_keepalive_connections=pool)
     async with httpx.AsyncClient(timeout=120, limits=limits) as http:
-        for i in range(len(KINDS) * 2):  # warm-up: plans cached, connections open
-            await ask(http, KINDS[i % len(KINDS)], i)
+        for i in range(len(mix) * 2):  # warm-up: plans cached, connections open
+            await ask(http, mix[i % len(mix)], i)
         cpu_before = cpu_seconds(system.pids), cpu_seconds(neo4j)
         started = time.perf_counter()
         await asyncio.gather(*(client(http) for _ in range(clients)))
@@ -269,22 +300,29 @@ def print_table(results: list[Result]) -> None:
             f"{r.percentile(0.5):>10.1f}{r.percentile(0.99):>10.1f}"
             f"{r.server_cpu_ms:>12.2f}{r.neo4j_cpu_ms:>18.2f}"
         )
+    kinds = [k for k in KINDS if all(r.by_kind_ms.get(k) for r in results)]  # those the mix had
     for label, q in (("p50", 0.5), ("p99", 0.99)):
         header = f"\n{label} ms per query kind: {'system':<14}{'clients':>8}"
-        print(header + "".join(f"{k:>15}" for k in KINDS))
+        print(header + "".join(f"{k:>15}" for k in kinds))
         for r in results:
-            cells = "".join(f"{_percentile(r.by_kind_ms[k], q):>15.1f}" for k in KINDS if r.by_kind_ms[k])
+            cells = "".join(f"{_percentile(r.by_kind_ms[k], q):>15.1f}" for k in kinds)
             print(f"{'':<23}{r.system:<14}{r.clients:>8}{cells}")
     by_level: dict[int, dict[str, Result]] = {}
     for r in results:
         by_level.setdefault(r.clients, {})[r.system] = r
     for clients, systems in sorted(by_level.items()):
-        if PEER not in systems:
-            continue
-        p = systems[PEER]
-        for g in (r for name, r in systems.items() if name != PEER):
+        # Against the peer, and a gateway against the baseline tree served with as many processes.
+        pairs = [
+            (g, systems[PEER], "peer") for name, g in systems.items() if name != PEER and PEER in systems
+        ]
+        pairs += [
+            (g, systems[name.replace("gateway", "baseline", 1)], "baseline")
+            for name, g in systems.items()
+            if name.startswith("gateway") and name.replace("gateway", "baseline", 1) in systems
+        ]
+        for g, p, label in pairs:
             print(
-                f"clients={clients}: {g.system}/peer req/s = {g.rps / p.rps:.2f}, "
+                f"clients={clients}: {g.system}/{label} req/s = {g.rps / p.rps:.2f}, "
                 f"p50 = {g.percentile(0.5) / p.percentile(0.5):.2f}, "
                 f"p99 = {g.percentile(0.99) / p.percentile(0.99):.2f}, "
                 f"cpu ms/req = {g.server_cpu_ms / p.server_cpu_ms:.2f}, "
@@ -299,26 +337,23 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=200, help="synthetic workers in the graph")
     parser.add_argument("--levels", default="1,10,50", help="concurrent clients, comma-separated")
     parser.add_argument("--requests", type=int, default=200, help="requests per system and level")
-    parser.add_argument(
-        "--neo4j-uri", default="", help="use this Neo4j (needs --wipe) instead of a fresh one"
-    )
+    parser.add_argument("--neo4j-uri", default="", help="use this Neo4j (needs --wipe), not a fresh one")
     parser.add_argument("--wipe", action="store_true", help="allow deleting everything in --neo4j-uri")
     parser.add_argument("--skip-peer", action="store_true", help="only the gateway")
     parser.add_argument(
-        "--gateway-processes",
-        default="1",
-        help="uvicorn worker processes per subgraph; a comma list (1,2) runs one gateway per count",
+        "--gateway-processes", default="1", help="uvicorn workers per subgraph; a list (1,2): a gateway each"
     )
-    parser.add_argument(
-        "--rounds",
-        type=int,
-        default=3,
-        help="per level, the systems take turns this many times (a shared box's load drifts)",
-    )
+    parser.add_argument("--kinds", default=",".join(KINDS), help="the mix: some of " + ", ".join(KINDS))
+    parser.add_argument("--warmup", type=int, default=200, help="untimed requests per system, first")
+    parser.add_argument("--baseline-root", type=Path, help="also a gateway from this tree: before vs after")
+    parser.add_argument("--rounds", type=int, default=3, help="turns per level (a shared box's load drifts)")
     args = parser.parse_args()
     # SIGTERM unwinds like Ctrl-C, so the servers and the Neo4j started here are stopped too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     levels = [int(x) for x in args.levels.split(",")]
+    mix = tuple(args.kinds.split(","))
+    if not set(mix) <= set(KINDS):
+        parser.error(f"--kinds: choose among {', '.join(KINDS)}")
     process_counts = [int(x) for x in args.gateway_processes.split(",")]
     if args.rounds < 1 or args.requests < args.rounds:
         parser.error("--rounds must be at least 1 and at most --requests")
@@ -344,33 +379,47 @@ def main() -> None:
 
         tokens = {kind: headers(role) for kind, role in GATEWAY_ROLES.items()}
         systems = []
-        for count in process_counts:
-            # One after the other: a free port is only taken once its server listens on it.
-            registry_url, registry = gateway(uri, "registry", count)
-            registry_pid = stack.enter_context(registry)
-            linkage_url, linkage = gateway(uri, "linkage", count)
-            linkage_pid = stack.enter_context(linkage)
-            urls = {**dict.fromkeys(KINDS, registry_url), "candidates": linkage_url}
-            name = "gateway" if len(process_counts) == 1 else f"gateway-{count}p"
-            systems.append(System(name, urls, GATEWAY_QUERIES, tokens, (registry_pid, linkage_pid)))
+        roots = {"gateway": PROJECT_ROOT}
+        if args.baseline_root:
+            roots["baseline"] = args.baseline_root.resolve()
+        for label, root in roots.items():
+            for count in process_counts:
+                # One after the other: a free port is only taken once its server listens on it.
+                registry_url, registry = gateway(uri, "registry", count, root)
+                registry_pid = stack.enter_context(registry)
+                linkage_url, linkage = gateway(uri, "linkage", count, root)
+                linkage_pid = stack.enter_context(linkage)
+                urls = {**dict.fromkeys(KINDS, registry_url), "candidates": linkage_url}
+                name = label if len(process_counts) == 1 else f"{label}-{count}p"
+                systems.append(System(name, urls, GATEWAY_QUERIES, tokens, (registry_pid, linkage_pid)))
         if not args.skip_peer:
             peer_url, peer_process = peer(uri)
             peer_pid = stack.enter_context(peer_process)
             systems.append(System(PEER, dict.fromkeys(KINDS, peer_url), PEER_QUERIES, {}, (peer_pid,)))
 
+        for system in systems:
+            asyncio.run(drive(system, world, min(4, max(levels)), args.warmup, neo4j_pids, mix=mix))
+        print(f"Neo4j idle after {settle(neo4j_pids):.0f} s of background work (JIT, index sampling)")
         results: list[Result] = []
         for clients in levels:
-            # Turns, not one long run each: every system sees the same drift in the box's load.
+            # Turns, not one long run each: every system sees the same drift in the box's load; the
+            # order alternates so no system always runs right after the same neighbour.
             per_round = args.requests // args.rounds
             merged: dict[str, Result] = {}
-            for _ in range(args.rounds):
-                for system in systems:
-                    one = asyncio.run(drive(system, world, clients, per_round, neo4j_pids))
+            for turn in range(args.rounds):
+                for system in systems if turn % 2 == 0 else systems[::-1]:
+                    # Each round asks about other persons than the last (the same ones for every system).
+                    one = asyncio.run(
+                        drive(system, world, clients, per_round, neo4j_pids, turn * per_round, mix)
+                    )
                     merged[system.name] = merged[system.name].merged(one) if system.name in merged else one
             results += merged.values()
         print_table(results)
         counts = ", ".join(map(str, process_counts))
-        print(f"mix (round robin): {', '.join(KINDS)}; gateway processes: {counts}; rounds: {args.rounds}")
+        print(
+            f"mix (round robin): {', '.join(mix)}; gateway processes: {counts}; rounds: {args.rounds}; "
+            f"warm-up: {args.warmup} requests per system"
+        )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import os
 from collections.abc import AsyncIterator
 
@@ -85,9 +86,16 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         adopt_server_loggers()  # uvicorn configured its loggers after create_app; route them through ours
         app.state.driver = async_driver(settings)
+        # What start-up built (schema, driver, imported modules: ~120k objects) lives as long as the
+        # process, yet every full collection walked it: a ~60 ms pause of every request in flight.
+        # Frozen, collections only walk what requests allocate (~1 ms). Thawed at shutdown, so a
+        # process that builds many apps (the tests) can still collect the ones it is done with.
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:
+            gc.unfreeze()
             await app.state.driver.close()
 
     async def healthz(request: Request) -> JSONResponse:

@@ -7,24 +7,56 @@ DataLoaders, so the nested resolvers find them there and send nothing. Parts the
 bring (complaints, region, a relative's own family, …) still come through the batched loaders.
 
 Priming puts whole rows into a per-request cache that every later field of the request shares, so a
-primed person must carry its source records (its provenance JSON) whenever the operation asks for
-``sourceRecords`` (``provenance``) anywhere — not only under this field — or a later field would find
-the person without them.
+primed person must carry its source records (its provenance JSON, its golden attributes beyond the
+names) whenever the operation asks for ``sourceRecords`` (``provenance``, any such attribute) anywhere
+— not only under this field — or a later field would find the person without them.
 """
 
 from __future__ import annotations
 
+from typing import Final
+
 import strawberry
 from graphql import FieldNode
+from strawberry.types.base import get_object_definition
+from strawberry.types.private import is_private
+from strawberry.utils.str_converters import to_camel_case
 
 from graph.queries.family import FamilyTie
 from graph.queries.gateway_io import Row
-from graph.queries.gateway_projection import PersonKey, PersonShape, persons_with_parts
+from graph.queries.gateway_projection import (
+    PersonKey,
+    PersonProperties,
+    PersonShape,
+    persons_with_parts,
+)
 from graph.queries.persons import person_view
 
 from .context import Info
 from .schema.person import Person
 from .selection import Fragments, fields_of, names_asked
+
+# Person fields read straight from a golden property (every field without a resolver of its own),
+# by GraphQL name; the names among them come with every person anyway.
+_GOLDEN_FIELDS: Final = frozenset(
+    to_camel_case(field.python_name)
+    for field in get_object_definition(Person, strict=True).fields
+    if field.base_resolver is None
+    and not (field.type_annotation and is_private(field.type_annotation.annotation))
+) - {"id", "fullName", "knownNames"}
+
+
+def person_properties(info: Info) -> PersonProperties:
+    """Which person properties the operation can read, anywhere in it: a person row may be shared by
+    every later field of the request (primed loaders), so the whole operation decides, not one field.
+    A field of another type that happens to share a name only brings more than needed, never less."""
+    return _properties_for(names_asked(info))
+
+
+def _properties_for(anywhere: set[str]) -> PersonProperties:
+    if "provenance" in anywhere:
+        return "provenance"
+    return "golden" if anywhere & _GOLDEN_FIELDS else "names"
 
 
 def shape_of(info: Info) -> PersonShape:
@@ -42,7 +74,7 @@ def shape_of(info: Info) -> PersonShape:
     anywhere = names_asked(info)
     return PersonShape(
         records="sourceRecords" in anywhere,
-        provenance="provenance" in anywhere,
+        properties=_properties_for(anywhere),
         family="family" in children,
         relatives=relatives,
         placements="placements" in children,

@@ -16,7 +16,6 @@ recorded per person and field, so the request's audit write says exactly what wa
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Awaitable, Callable
 from typing import Any, Final
 
@@ -32,7 +31,6 @@ from .masking import (
     IdentifierKind,
     mask,
     mask_field,
-    mask_properties,
     mask_reference,
     scrub_text,
 )
@@ -129,7 +127,7 @@ class MaskedGraphView(_Masking):
                 node,
                 id=mask_reference(str(node.id)),
                 caption=_masked_caption(node.label, node.caption),
-                properties=_masked_json(node.properties),
+                masked=True,  # its properties JSON, when asked for
             )
             for node in value.nodes
         ]
@@ -138,7 +136,7 @@ class MaskedGraphView(_Masking):
                 edge,
                 source=mask_reference(str(edge.source)),
                 target=mask_reference(str(edge.target)),
-                properties=_masked_json(edge.properties),
+                masked=True,
             )
             for edge in value.edges
         ]
@@ -153,7 +151,7 @@ class MaskedGraphView(_Masking):
             neighbours.setdefault(str(edge.target), set()).add(str(edge.source))
         shown: Revealed = {}
         for node in value.nodes:
-            fields = set(json.loads(node.properties)) & set(FIELD_KINDS)
+            fields = set(node.property_map) & set(FIELD_KINDS)
             if not fields:
                 continue
             own = node.label in ("Person", "SourceRecord")
@@ -199,13 +197,3 @@ def _masked_caption(label: str, caption: str | None) -> str | None:
         return None
     kind = LABEL_KINDS.get(label)
     return mask(kind, caption) if kind else scrub_text(caption)
-
-
-def _masked_json(text: str) -> str:
-    try:
-        properties = json.loads(text)
-    except ValueError:
-        return scrub_text(text)
-    if not isinstance(properties, dict):
-        return scrub_text(text)
-    return json.dumps(mask_properties(properties), sort_keys=True)

@@ -126,6 +126,17 @@ def mask_properties(properties: Mapping[str, Any]) -> dict[str, Any]:
     return masked
 
 
+def masked_json(text: str) -> str:
+    """A JSON object of properties with ``mask_properties`` applied (anything else: scrubbed text)."""
+    try:
+        properties = json.loads(text)
+    except ValueError:
+        return scrub_text(text)
+    if not isinstance(properties, dict):
+        return scrub_text(text)
+    return json.dumps(mask_properties(properties), sort_keys=True)
+
+
 def mask_provenance_json(text: str) -> str:
     """The golden record's provenance (``{field: {"value": …, …}}``) with identifier values masked."""
     try:

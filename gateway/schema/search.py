@@ -30,7 +30,7 @@ from graph.queries.gateway_io import Row
 from linkage.standardise.names import parse_name
 
 from ..context import Info
-from ..selection import names_asked
+from ..projection import person_properties
 from .pagination import Connection, PageRequest, connection
 from .person import Person
 
@@ -104,9 +104,8 @@ async def search_people(
         raise GraphQLError(f"`region` must be a 2-digit province or 4-digit regency code, got {region!r}")
     words = parsed.display.split()
     recall = recall_limit(page)
-    provenance = "provenance" in names_asked(info)
     hits = await people.name_search(
-        info.context.runner.read, words, birth_date, region, recall, provenance=provenance
+        info.context.runner.read, words, birth_date, region, recall, properties=person_properties(info)
     )
     ranked = rank(parsed.display, hits)
     # Schema objects for the page only: building them is the costly part of a long hit list.

@@ -13,13 +13,29 @@ from graphql import GraphQLError
 from graph.queries.risk import MinorPlacement, OrganisationRisk, SharedPhoneRisk
 from graph.queries.views import KEY_PROPERTY, EntityRef, Subgraph
 
+from ..privacy.masking import masked_json
 
+
+def properties_json(props: Mapping[str, Any], masked: bool) -> str:
+    """Properties as a JSON object, masked (``privacy.masking``) when the viewer may not see them."""
+    text = json.dumps(dict(props), default=str, sort_keys=True)
+    return masked_json(text) if masked else text
+
+
+# The property JSON is written only when the field is asked for: a view of a few hundred nodes asked
+# for ids and types only (a drawing's first pass) used to spend most of its CPU serialising, then
+# masking, JSON nobody read. ``masked`` is set by the MaskedGraphView extension.
 @strawberry.type(description="A node of any kind, addressed as Label:key.")
 class GraphNode:
     id: strawberry.ID = strawberry.field(description="Label:key, e.g. Person:P-0001, Agency:LIC:123.")
     label: str
     caption: str | None = strawberry.field(description="A human-readable name for the node.")
-    properties: str = strawberry.field(description="The node's properties as a JSON object.")
+    property_map: strawberry.Private[Mapping[str, Any]]
+    masked: strawberry.Private[bool] = False
+
+    @strawberry.field(description="The node's properties as a JSON object.")
+    def properties(self) -> str:
+        return properties_json(self.property_map, self.masked)
 
 
 @strawberry.type(description="A relationship between two nodes of the view.")
@@ -27,7 +43,12 @@ class GraphEdge:
     source: strawberry.ID
     target: strawberry.ID
     type: str
-    properties: str = strawberry.field(description="The relationship's properties as a JSON object.")
+    property_map: strawberry.Private[Mapping[str, Any]]
+    masked: strawberry.Private[bool] = False
+
+    @strawberry.field(description="The relationship's properties as a JSON object.")
+    def properties(self) -> str:
+        return properties_json(self.property_map, self.masked)
 
 
 @strawberry.type(description="Nodes and edges, ready for a graph drawing library.")
@@ -50,10 +71,6 @@ def entity_reference(reference: str) -> EntityRef:
     return EntityRef("Person", reference)
 
 
-def _json(props: Mapping[str, Any]) -> str:
-    return json.dumps(dict(props), default=str, sort_keys=True)
-
-
 def view(subgraphs: Sequence[Subgraph]) -> GraphView:
     """One deduplicated view of one or more subgraphs (a neighbourhood, or several shortest paths)."""
     nodes: dict[str, GraphNode] = {}
@@ -69,7 +86,7 @@ def view(subgraphs: Sequence[Subgraph]) -> GraphView:
                     id=strawberry.ID(node.ref),
                     label=node.label,
                     caption=caption,
-                    properties=_json(node.properties),
+                    property_map=node.properties,
                 ),
             )
         for rel in subgraph.relationships:
@@ -79,7 +96,7 @@ def view(subgraphs: Sequence[Subgraph]) -> GraphView:
                     source=strawberry.ID(rel.start),
                     target=strawberry.ID(rel.end),
                     type=rel.type,
-                    properties=_json(rel.properties),
+                    property_map=rel.properties,
                 ),
             )
     truncated = any(s.truncated for s in subgraphs)

@@ -54,15 +54,25 @@ _CANDIDATE_MAP: Final = """c {.*,
   leftPersonId: [(c)-[:LEFT]->(:SourceRecord)-[:RESOLVES_TO]->(p:Person) | p.personId][0],
   rightPersonId: [(c)-[:RIGHT]->(:SourceRecord)-[:RESOLVES_TO]->(p:Person) | p.personId][0]}"""
 
-CANDIDATE_PAGE: Final = f"""
-MATCH (c:MatchCandidate)
-WHERE ($status IS NULL OR c.status = $status)
-  AND ($minScore IS NULL OR c.matchWeight >= $minScore)
-  AND ($source IS NULL OR EXISTS {{ (c)-[:LEFT|RIGHT]->(:SourceRecord {{source: $source}}) }})
+# Only the filters given are in the statement: ``$status IS NULL OR c.status = $status`` cannot use the
+# status index (Neo4j plans it as a scan of every candidate), ``c.status = $status`` can.
+_CANDIDATE_FILTERS: Final = {
+    "status": "c.status = $status",
+    "minScore": "c.matchWeight >= $minScore",
+    "source": "EXISTS { (c)-[:LEFT|RIGHT]->(:SourceRecord {source: $source}) }",
+}
+
+
+def candidate_page_statement(filters: Sequence[str]) -> str:
+    """The review-queue page for the named filters (keys of ``_CANDIDATE_FILTERS``), best first."""
+    where = " AND ".join(_CANDIDATE_FILTERS[f] for f in _CANDIDATE_FILTERS if f in filters)
+    return f"""
+MATCH (c:MatchCandidate){f" WHERE {where}" if where else ""}
 WITH c ORDER BY c.matchWeight DESC, c.candidateId
 WITH collect(c) AS matched
 RETURN size(matched) AS total, [c IN matched[$skip..$skip + $limit] | {_CANDIDATE_MAP}] AS page
 """
+
 
 CANDIDATES_BY_ID: Final = f"""
 UNWIND $ids AS id
@@ -186,8 +196,9 @@ async def candidate_page(
     skip: int,
     limit: int,
 ) -> tuple[int, list[Row]]:
-    params = {"status": status, "minScore": min_score, "source": source, "skip": skip, "limit": limit}
-    rows = await read(CANDIDATE_PAGE, params)
+    filters = {"status": status, "minScore": min_score, "source": source}
+    given = {name: value for name, value in filters.items() if value is not None}
+    rows = await read(candidate_page_statement(list(given)), {**given, "skip": skip, "limit": limit})
     return (rows[0]["total"], rows[0]["page"]) if rows else (0, [])
 
 

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Final
+from typing import Final, get_args
 
 from .gateway_io import ReadCypher, Row
-
-# The golden passport number, or any passport a source attached to the person.
-
+from .gateway_projection import PersonProperties, golden
 
 RECORDS_BY_KEY: Final = """
 UNWIND $ids AS id
@@ -67,15 +65,18 @@ RETURN id, r {.*, parentCode: parent.code} AS region
 # Lucene special characters, escaped so a name is always searched as words, never as query syntax.
 _LUCENE_SPECIAL: Final = frozenset('+-&|!(){}[]^"~*?:\\/')
 # One row holding every hit (in the index's order, best first), not one row per hit: the driver's
-# cost is per record, and a search recalls dozens of persons.
-NAME_SEARCH: Final = """
+# cost is per record, and a search recalls dozens of persons. Each hit brings the person properties
+# the operation can read (``PersonProperties``): a search showing names reads three properties of its
+# fifty hits, not all of them.
+_NAME_SEARCH: Final = """
 CALL db.index.fulltext.queryNodes('person_names', $query, {limit: $limit}) YIELD node, score
 WHERE ($birthDate IS NULL OR node.birthDate = $birthDate)
   AND ($region IS NULL OR node.regionCode STARTS WITH $region)
-RETURN collect({
-  person: node {.*, provenance: CASE WHEN $provenance THEN node.provenance END}, score: score
-}) AS hits
+RETURN collect({person: %s, score: score}) AS hits
 """
+NAME_SEARCH: Final[dict[PersonProperties, str]] = {
+    properties: _NAME_SEARCH % golden("node", properties) for properties in get_args(PersonProperties)
+}
 
 
 def _by_id(rows: list[Row], column: str) -> dict[str, object]:
@@ -117,23 +118,14 @@ async def name_search(
     region: str | None,
     limit: int,
     *,
-    provenance: bool = True,
+    properties: PersonProperties = "provenance",
 ) -> list[Row]:
-    """Persons whose golden name or any known spelling shares a (fuzzy) word with ``words``.
-
-    Without ``provenance`` the persons' provenance JSON (~80% of each node) comes back null: a search
-    recalls dozens of persons and rarely shows their provenance.
-    """
+    """Persons whose golden name or any known spelling shares a (fuzzy) word with ``words``, each with
+    the person ``properties`` asked for (the names are always there: the ranking reads them)."""
     query = lucene_words(words)
     if not query:
         return []
-    params = {
-        "query": query,
-        "birthDate": birth_date,
-        "region": region,
-        "limit": limit,
-        "provenance": provenance,
-    }
-    [row] = await read(NAME_SEARCH, params)  # an aggregation: always exactly one row
+    params = {"query": query, "birthDate": birth_date, "region": region, "limit": limit}
+    [row] = await read(NAME_SEARCH[properties], params)  # an aggregation: always exactly one row
     hits: list[Row] = row["hits"]
     return hits

@@ -8,6 +8,10 @@ bare ``person { fullName }`` reads the person node and nothing else.
 
 Each part's rows have exactly the shape of its batched twin (``persons``, ``family``,
 ``gateway_people``), so the gateway can hand them to the same DataLoaders.
+
+A person node is brought along with only the properties the operation can read (``PersonProperties``):
+a selection naming no golden attribute beyond the names gets the three name properties, not the
+fifteen (every property read is work for Neo4j, its Bolt encoding and the gateway's decoding).
 """
 
 from __future__ import annotations
@@ -18,13 +22,19 @@ from typing import Final, Literal
 
 from .gateway_io import ReadCypher, Row
 
+# How much of each person node a statement returns: its names only (what a person in a list or a
+# family tie mostly shows), every golden attribute but the provenance JSON (~80% of a node's bytes),
+# or every property. A handful of statement texts, so Neo4j's plan cache keeps hitting.
+PersonProperties = Literal["names", "golden", "provenance"]
+NAME_PROPERTIES: Final = ("personId", "fullName", "knownNames")
+
 
 @dataclass(frozen=True)
 class PersonShape:
     """Which nested parts of a person one statement should bring along."""
 
     records: bool = False  # source records, of the person and of every relative brought along
-    provenance: bool = False  # the provenance JSON (of every person brought along): ~80% of a node
+    properties: PersonProperties = "golden"  # of every person brought along
     family: bool = False  # the family ties
     relatives: bool = False  # each tie's relative (its golden record); only with family
     placements: bool = False  # placements with their agency and employer
@@ -51,15 +61,18 @@ _PLACEMENTS: Final = """COLLECT {
   }"""
 
 
-def golden(person: str, provenance: bool) -> str:
-    """A person node's properties as a map; without ``provenance`` its (large) provenance JSON is null."""
-    return f"{person} {{.*}}" if provenance else f"{person} {{.*, provenance: null}}"
+def golden(person: str, properties: PersonProperties) -> str:
+    """A person node's properties as a map: the names only, all but the (large) provenance JSON (which
+    comes back null), or all."""
+    if properties == "names":
+        return f"{person} {{{', '.join('.' + name for name in NAME_PROPERTIES)}}}"
+    return f"{person} {{.*}}" if properties == "provenance" else f"{person} {{.*, provenance: null}}"
 
 
 def _family(shape: PersonShape) -> str:
     fields = _TIE
     if shape.relatives:
-        fields += ", relative: " + golden("relative", shape.provenance)
+        fields += ", relative: " + golden("relative", shape.properties)
         if shape.records:
             fields += ", records: " + _records_of("relative")
     return f"""COLLECT {{
@@ -82,7 +95,7 @@ _FIND: Final[dict[PersonKey, str]] = {
 def person_statement(shape: PersonShape, by: PersonKey = "id") -> str:
     """The statement for ``shape``: one row per person found, columns ``id`` (the person id),
     ``person`` and one per part, ordered by person id."""
-    parts = ["p.personId AS id", golden("p", shape.provenance) + " AS person"]
+    parts = ["p.personId AS id", golden("p", shape.properties) + " AS person"]
     if shape.records:
         parts.append(_records_of("p") + " AS records")
     if shape.family:

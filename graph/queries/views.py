@@ -125,8 +125,14 @@ class Subgraph:
     truncated: bool = False  # more nodes were reachable than the cap allowed
 
 
+# Scalars the driver already hands over as Python objects (most values): one set lookup each.
+_SCALARS: Final = frozenset({str, int, float, bool, type(None)})
+
+
 def plain(value: Any) -> Any:
     """Driver temporal values as Python ones, so callers never import neo4j.time."""
+    if type(value) in _SCALARS:
+        return value
     if isinstance(value, neo4j.time.Date | neo4j.time.DateTime):
         return value.to_native()
     if isinstance(value, list):
@@ -139,17 +145,23 @@ def properties(entity: neo4j.graph.Entity | Mapping[str, Any]) -> dict[str, Any]
     return {k: plain(v) for k, v in items if k not in _HIDDEN}
 
 
-def node_view(node: neo4j.graph.Node) -> NodeView:
+def _label_and_key(node: neo4j.graph.Node) -> tuple[str, str]:
     label = next((lbl for lbl in sorted(node.labels) if lbl in KEY_PROPERTY), "")
-    props = properties(node)
-    return NodeView(label=label, key=str(props.get(KEY_PROPERTY.get(label, ""), "")), properties=props)
+    return label, str(plain(node.get(KEY_PROPERTY.get(label, ""), "")))
+
+
+def node_view(node: neo4j.graph.Node) -> NodeView:
+    label, key = _label_and_key(node)
+    return NodeView(label=label, key=key, properties=properties(node))
 
 
 def relationship_view(rel: neo4j.graph.Relationship) -> RelationshipView:
     assert rel.start_node is not None and rel.end_node is not None
+    # Only the ends' references: converting all their properties again (as node_view would) was a
+    # good part of a neighbourhood's CPU in the gateway.
     return RelationshipView(
         type=rel.type,
-        start=node_view(rel.start_node).ref,
-        end=node_view(rel.end_node).ref,
+        start="{}:{}".format(*_label_and_key(rel.start_node)),
+        end="{}:{}".format(*_label_and_key(rel.end_node)),
         properties=properties(rel),
     )

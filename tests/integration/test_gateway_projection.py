@@ -113,6 +113,46 @@ def test_records_asked_elsewhere_in_the_operation_reach_a_primed_relative(
     assert found["spouse"]["sourceRecords"] == expected and expected
 
 
+def test_attributes_asked_elsewhere_in_the_operation_reach_a_primed_relative(
+    client: TestClient, world: World
+) -> None:
+    # The first field asks only names, so alone it would read only the names of the persons it
+    # brings; the second asks golden attributes of one of them (a default, e.g. isWorker false, would
+    # show). Whatever order they resolve in, that person must come with them.
+    worker = world.worker_ids[0]
+    query = """query($a: ID!, $b: ID!) {
+      spouse: person(id: $a) { fullName family { relative { id fullName } } }
+      worker: person(id: $b) { fullName nik birthDate recordCount isWorker } }"""
+    found, _ = ask(client, query, a=world.spouse_of[worker], b=worker)
+    assert found["spouse"]["family"][0]["relative"]["id"] == worker
+    expected = loaded(client, worker)
+    assert found["worker"] == {
+        "fullName": expected["fullName"],
+        "nik": expected["nik"],
+        "birthDate": expected["birthDate"],
+        "recordCount": expected["recordCount"],
+        "isWorker": True,
+    }
+    assert expected["nik"] and expected["recordCount"]
+
+
+def test_a_names_only_read_matches_the_loaders(client: TestClient, world: World) -> None:
+    names = """query($id: ID!) { person(id: $id) {
+      id fullName knownNames family { relative { id fullName } } } }"""
+    for worker in world.worker_ids[:3]:
+        found, round_trips = ask(client, names, id=worker)
+        full = loaded(client, worker)
+        assert round_trips == 1
+        assert (found["person"]["fullName"], found["person"]["knownNames"]) == (
+            full["fullName"],
+            full["knownNames"],
+        )
+        relatives = [t["relative"] for t in found["person"]["family"]]
+        assert relatives == [
+            {"id": t["relative"]["id"], "fullName": t["relative"]["fullName"]} for t in full["family"]
+        ]
+
+
 def test_parts_not_projected_still_come_batched(client: TestClient, world: World) -> None:
     query = """query($id: ID!) { person(id: $id) { family { relative {
       family { relative { id } } placements { phase } complaints { id } } } } }"""

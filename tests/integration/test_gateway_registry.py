@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -10,6 +11,7 @@ from neo4j import Driver
 from starlette.testclient import TestClient
 
 from gateway.app import create_app
+from gateway.privacy.masking import IdentifierKind, mask, mask_reference
 from gateway.sdl import subgraph_sdl
 from graph.connection import Neo4jSettings
 from tests.auth_tokens import auth_settings, headers
@@ -198,6 +200,41 @@ def test_neighbourhood_and_paths_return_nodes_and_edges(client: TestClient, worl
     assert {e["type"] for e in paths["edges"]} == {"HAS_PLACEMENT", "THROUGH_AGENCY", "CONCERNS", "AGAINST"}
     assert {n["id"].split(":")[0] for n in paths["nodes"]} == {"Person", "Placement", "Complaint", "Agency"}
     assert data(client, PATHS, maxHops=1, **to_agency)["paths"] == {"nodes": [], "edges": []}
+
+
+VIEW_PROPERTIES = """query($id: ID!) { neighbourhood(id: $id, hops: 1, types: ["FAMILY_OF", "HAS_PHONE"]) {
+  nodes { id label caption properties } edges { type properties } } }"""
+
+
+def test_neighbourhood_properties_are_masked_unless_revealed_and_revealing_is_audited(
+    client: TestClient, world: World, neo4j_settings: Neo4jSettings
+) -> None:
+    worker = world.worker_ids[4]
+    nik = world.nik_of[worker]
+    shown = data(client, VIEW_PROPERTIES, id=worker)["neighbourhood"]
+    person = {n["id"]: n for n in shown["nodes"]}[f"Person:{worker}"]
+    assert json.loads(person["properties"])["nik"] == nik
+    assert {n["label"] for n in shown["nodes"]} == {"Person", "Phone"}
+    assert all(isinstance(json.loads(e["properties"]), dict) for e in shown["edges"])
+
+    app = create_app(neo4j_settings, "registry", auth_settings())
+    with TestClient(app, headers=headers("investigator")) as masked_client:  # no purpose: masked
+        hidden = data(masked_client, VIEW_PROPERTIES, id=worker)["neighbourhood"]
+    assert nik not in json.dumps(hidden)
+    person = {n["id"]: n for n in hidden["nodes"]}[f"Person:{worker}"]
+    assert json.loads(person["properties"])["nik"] == mask(IdentifierKind.NIK, nik)
+    phone = next(n for n in hidden["nodes"] if n["label"] == "Phone")
+    assert phone["id"] == mask_reference(next(n["id"] for n in shown["nodes"] if n["label"] == "Phone"))
+    assert phone["id"] != next(n["id"] for n in shown["nodes"] if n["label"] == "Phone")
+
+    # The unmasked read above is on the person's audit trail, naming the identifiers it showed.
+    with TestClient(app, headers=headers("admin")) as admin:
+        trail = data(admin, AUDIT, id=worker)["auditTrail"]["edges"]
+    fields = {f for e in trail if e["node"]["action"] == "read_identifiers" for f in e["node"]["fields"]}
+    assert {"nik", "phone"} <= fields
+
+
+AUDIT = """query($id: ID!) { auditTrail(personId: $id, first: 50) { edges { node { action fields } } } }"""
 
 
 def test_risk_signals_and_ltsa_coverage(client: TestClient, world: World) -> None:
