@@ -6,8 +6,9 @@ load (or a full rebuild) only. Afterwards the graph is exactly what ``load_linke
 an empty database — same nodes, properties, types, ``loadRun`` stamps and a ``(:LoadRun)`` marked
 ``complete`` — so later incremental loads use the MERGE loader as usual.
 
-Steps: rows from ``Extraction`` → ``graph.bulk_image`` (the MERGE semantics replayed in memory) →
-``graph.bulk_csv`` (typed CSV) → the importer, run from the launcher's own jars
+Steps: the linked frames as arrow columns → ``graph.bulk_frames`` (each loader step's result built
+column-wise, with the MERGE semantics ``graph.bulk_image`` replays row by row) → typed CSV written by
+``graph.bulk_columns`` as each step finishes → the importer, run from the launcher's own jars
 (``org.neo4j.cli.AdminTool``, the class the ``neo4j-admin`` script starts) with ``NEO4J_HOME`` = the
 local data folder, the home the embedded server uses → start the server, apply the schema and wait
 for every index to be online.
@@ -27,11 +28,11 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Final
 
-from .bulk_csv import ImportFiles, write_import_files
-from .bulk_image import build_image
+from .bulk_csv import ImportFiles
+from .bulk_frame_tools import read_linked_columns
+from .bulk_frames import build_columns
 from .connection import Neo4jSettings, connect
-from .extract import Extraction
-from .linked_input import REGIONS_FILE, LinkedOutput, read_linked
+from .linked_input import REGIONS_FILE, LinkedOutput
 from .local_server import LAUNCHER_DIR, LocalNeo4j, build_launcher
 from .local_store import StoreInUse, count_store, store_locked
 from .schema import apply_schema
@@ -58,7 +59,7 @@ class BulkLoadReport:
     nodes: int = 0
     relationships: int = 0
     replaced_database: bool = False
-    csv_seconds: float = 0.0  # reading, checking the store, building the image, writing the CSV
+    csv_seconds: float = 0.0  # reading, checking the store, building and writing the CSV
     import_seconds: float = 0.0
     start_seconds: float = 0.0
     schema_seconds: float = 0.0
@@ -75,7 +76,8 @@ def write_bulk_csv(
 ) -> tuple[ImportFiles, BulkLoadReport]:
     """Write the importer's CSV files for ``linked_dir`` into ``folder`` (also the remote-server path)."""
     started_at = dt.datetime.now(dt.UTC)
-    linked = read_linked(linked_dir, regions_file)  # a bad folder fails here, before anything is written
+    # A bad folder fails here, before anything is written.
+    linked = read_linked_columns(linked_dir, regions_file)
     return _write_linked(linked, linked_dir, folder, started_at)
 
 
@@ -85,7 +87,8 @@ def _write_linked(
     report = BulkLoadReport(
         run_id=linked.run_id, source_records=len(linked.records), persons=len(linked.persons)
     )
-    image, report.rows_per_step = build_image(Extraction(linked), linked.run_id)
+    graph = build_columns(linked, folder)
+    report.rows_per_step = graph.rows_per_step
     load_run = {  # what FINISH_RUN leaves on the manifest node of a completed MERGE load
         "runId": linked.run_id,
         "status": "complete",
@@ -94,7 +97,7 @@ def _write_linked(
         "source": str(linked_dir),
         "progress": "{}",
     }
-    files = write_import_files(image, load_run, folder)
+    files = graph.close(load_run)
     report.nodes, report.relationships = files.node_count, files.relationship_count
     return files, report
 
@@ -231,7 +234,8 @@ def bulk_load(
     """
     started = time.perf_counter()
     started_at = dt.datetime.now(dt.UTC)
-    linked = read_linked(linked_dir, regions_file)  # a bad folder fails before the store is looked at
+    # A bad folder fails before the store is looked at.
+    linked = read_linked_columns(linked_dir, regions_file)
     replacing = _check_target(data_dir, overwrite)  # refuse before spending time on the CSV
     folder = csv_dir or Path(tempfile.mkdtemp(prefix="satu-atap-bulk-"))
     try:
