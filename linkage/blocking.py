@@ -89,22 +89,15 @@ def blocking_keys(records: pd.DataFrame) -> pd.DataFrame:
     """The records with the derived keys that rules block on and comparisons read (missing = "")."""
     keys = records.copy()
     names = _name_source(records)
-    token_keys = name_token_keys(names)
-    informative = informative_names(names)
-    informative_keys = name_token_keys(informative)
-    split = informative_keys.str.split()
-    keys["name_text"] = names
-    keys["name_informative"] = informative
-    keys["name_informative_sorted"] = sorted_keys(informative)
+    # Every name-derived key is a function of the name alone: computed once per distinct name (a
+    # million people have far fewer), then spread to the records.
+    code, distinct = pd.factorize(names)
+    per_name = _name_keys(pd.Series(distinct, dtype=object))
+    for column, values in per_name.items():
+        keys[column] = pd.Series(values.to_numpy()[code], index=records.index, dtype=object)
+    informative = keys["name_informative"]
     aliases = records["alias_names"].fillna("") if "alias_names" in records else ""
     keys["names_and_aliases"] = names + "|" + aliases
-    keys["name_token_keys"] = token_keys
-    keys["name_informative_keys"] = informative_keys
-    keys["name_keys_sorted"] = sorted_keys(token_keys)
-    keys["informative_keys_sorted"] = sorted_keys(informative_keys)
-    # First/last *informative* token: "I WAYAN SUDARSANA" blocks on SUDARSANA, not on "I".
-    keys["first_name_key"] = split.str[0].fillna("")
-    keys["last_name_key"] = split.str[-1].fillna("")
     if "phone" in records:
         by_someone_else, _ = _other_reporter(records, informative)
         keys["own_phone"] = records["phone"].fillna("").where(~by_someone_else, "")
@@ -115,6 +108,26 @@ def blocking_keys(records: pd.DataFrame) -> pd.DataFrame:
     if "mother_name" in records:
         keys["mother_key"] = sorted_keys(name_token_keys(records["mother_name"]))
     return keys
+
+
+def _name_keys(names: pd.Series) -> dict[str, pd.Series]:
+    """The name-derived key columns of :func:`blocking_keys`, for each of ``names``."""
+    token_keys = name_token_keys(names)
+    informative = informative_names(names)
+    informative_keys = name_token_keys(informative)
+    split = informative_keys.str.split()
+    return {
+        "name_text": names,
+        "name_informative": informative,
+        "name_informative_sorted": sorted_keys(informative),
+        "name_token_keys": token_keys,
+        "name_informative_keys": informative_keys,
+        "name_keys_sorted": sorted_keys(token_keys),
+        "informative_keys_sorted": sorted_keys(informative_keys),
+        # First/last *informative* token: "I WAYAN SUDARSANA" blocks on SUDARSANA, not on "I".
+        "first_name_key": split.str[0].fillna(""),
+        "last_name_key": split.str[-1].fillna(""),
+    }
 
 
 def _trusted_nik(records: pd.DataFrame) -> pd.Series:
@@ -219,12 +232,7 @@ def candidate_pairs(
         per_rule.append({"rule": rule.name, "on": list(rule.on), "pairs": len(pair_id), **stats})
     all_ids = np.concatenate(ids) if ids else np.empty(0, dtype=np.int64)
     all_rules = np.concatenate(rule_of) if rule_of else np.empty(0, dtype=np.int16)
-    # A pair found again by a later rule is dropped by hashing (a stable sort of every pair found, as
-    # np.unique(return_index=True) does, cost a fifth of blocking at a million people).
-    first_time = ~pd.Series(all_ids).duplicated(keep="first").to_numpy()
-    unique_ids, found_by = all_ids[first_time], all_rules[first_time]
-    order = np.argsort(unique_ids)
-    unique_ids, found_by = unique_ids[order], found_by[order]
+    unique_ids, found_by = _first_finding(all_ids, all_rules, len(rules))
     for i, entry in enumerate(per_rule):
         entry["new_pairs"] = int(np.count_nonzero(found_by == i))
     left = (unique_ids // n).astype(np.int64)
@@ -235,6 +243,23 @@ def candidate_pairs(
     if truth is not None:
         report.update(pair_completeness(keys, left, right, truth))
     return CandidatePairs(left, right, found_by, report)
+
+
+def _first_finding(ids: np.ndarray, rule: np.ndarray, rules: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each distinct pair id once, sorted, with the first rule that found it.
+
+    The rule number rides in the low bits of one int64 per finding, so one plain sort orders the
+    pairs and puts each pair's first rule first (np.unique(return_index=True) needs a stable indirect
+    sort, and hashing then sorting cost twice as much at a million people)."""
+    bits = max(int(rules - 1).bit_length(), 1)
+    if len(ids) == 0 or int(ids.max()) < 2 ** (62 - bits):
+        tagged = np.sort((ids << bits) | rule.astype(np.int64))
+        pair = tagged >> bits
+        first = np.ones(len(pair), dtype=bool)
+        first[1:] = pair[1:] != pair[:-1]
+        return pair[first], (tagged[first] & ((1 << bits) - 1)).astype(np.int16)
+    unique_ids, position = np.unique(ids, return_index=True)
+    return unique_ids, rule[position]
 
 
 def _unless_both_have(
@@ -256,9 +281,12 @@ class _ColumnCodes:
     def of(self, column: str) -> tuple[np.ndarray, int]:
         """(code per record, MISSING where empty; number of distinct values)."""
         if column not in self._codes:
-            values = self.keys[column].fillna("").astype(str)
-            codes, uniques = pd.factorize(values.replace("", None), use_na_sentinel=True)
-            self._codes[column] = (codes.astype(np.int64), len(uniques))
+            codes, uniques = pd.factorize(self.keys[column], use_na_sentinel=True)  # NA → MISSING
+            empty = np.flatnonzero(pd.Index(uniques).astype(str) == "")
+            codes = codes.astype(np.int64)
+            if len(empty):  # "" is missing too; its code is left as a gap (codes need not be dense)
+                codes[codes == empty[0]] = MISSING
+            self._codes[column] = (codes, len(uniques))
         return self._codes[column]
 
     def group(self, columns: tuple[str, ...]) -> np.ndarray:
@@ -267,8 +295,9 @@ class _ColumnCodes:
         for column in columns:
             codes, distinct = self.of(column)
             empty |= codes == MISSING
-            # Refactorised after each column, so the combined code stays below the record count.
-            combined = pd.factorize(combined * (distinct + 1) + codes)[0].astype(np.int64)
+            combined = combined * (distinct + 1) + codes
+            if len(columns) > 1:  # refactorised, so the combined code stays below the record count
+                combined = pd.factorize(combined)[0].astype(np.int64)
         combined[empty] = MISSING
         return combined
 

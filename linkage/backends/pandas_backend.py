@@ -200,7 +200,8 @@ def _levels(
 ) -> np.ndarray:
     """Pairs × comparisons levels, in chunks: a chunk's similarity caches are freed before the next,
     which bounds peak memory at any number of pairs."""
-    levels = np.empty((len(left), len(comparisons)), dtype=np.int8)
+    # Column-major: each comparison's levels are contiguous, as every later pass reads one comparison.
+    levels = np.empty((len(left), len(comparisons)), dtype=np.int8, order="F")
     for start in range(0, len(left), PAIR_CHUNK):
         chunk = slice(start, start + PAIR_CHUNK)
         pairs = view.for_pairs(left[chunk], right[chunk])
