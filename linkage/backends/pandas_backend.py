@@ -187,7 +187,9 @@ class PandasBackend(Backend[PandasVectors]):
             "right_key": np.where(swap, left, right),
             "match_weight": total,
             "match_probability": 1.0 / (1.0 + np.exp2(-total)),
-            "explanation": waterfall_json(model.comparisons, labels, weights, levels).to_numpy(),
+            "explanation": waterfall_json(
+                model.comparisons, labels, weights, levels, [a is None for a in vectors.tf_adjustment]
+            ).to_numpy(),
         }
         for comparison, label, weight in zip(vectors.comparisons, labels, weights, strict=True):
             columns[f"l_{comparison.name}"] = label

@@ -27,13 +27,16 @@ def waterfall_json(
     labels: list[np.ndarray],
     weights: list[np.ndarray],
     level_codes: list[np.ndarray] | None = None,
+    weight_follows_level: list[bool] | None = None,
 ) -> pd.Series:
     """JSON list of {"comparison", "level", "weight"} per pair, comparisons in model order.
 
     Each comparison's (level, rounded weight) becomes a fragment code; each distinct row of fragment
     codes is rendered once — pairs share rows, as their weights come from a few levels.
     ``level_codes`` (the integer level behind each label, when the caller has it) spares factorising
-    the label strings, which dominated this at millions of pairs.
+    the label strings, which dominated this at millions of pairs. ``weight_follows_level[c]`` says
+    comparison c's weight is a function of its level (no term-frequency adjustment), so its fragments
+    need no pass over the weights.
     """
     if not names or len(labels[0]) == 0:
         return pd.Series([], dtype=object)
@@ -42,7 +45,10 @@ def waterfall_json(
     for c, (name, label, weight) in enumerate(zip(names, labels, weights, strict=True)):
         rounded = np.round(weight, WEIGHT_DECIMALS)
         level = pd.factorize(label)[0] if level_codes is None else level_codes[c].astype(np.int64) + 1
-        code, first = _distinct_rows([level, pd.factorize(rounded)[0]])
+        if weight_follows_level is not None and weight_follows_level[c]:
+            code, first = _distinct_rows([level])
+        else:
+            code, first = _distinct_rows([level, pd.factorize(rounded)[0]])
         fragments.append(
             np.array(
                 [
@@ -68,5 +74,6 @@ def _distinct_rows(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     row = np.zeros(len(columns[0]), dtype=np.int64)
     for column in columns:
         row = pd.factorize(row * (int(column.max()) + 1) + column)[0]
-    _, first = np.unique(row, return_index=True)
+    first = np.empty(int(row.max(initial=-1)) + 1, dtype=np.int64)
+    first[row[::-1]] = np.arange(len(row) - 1, -1, -1)  # the last write per code is its first row
     return row, first
