@@ -21,10 +21,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from json.encoder import encode_basestring
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .canonical import PERSON_FIELDS
 from .linked import PERSON_COLUMNS
@@ -247,8 +250,8 @@ def _provenance_json(
 ) -> np.ndarray:
     """Provenance JSON per person code; ``winners`` is sorted by person (as :func:`_winners` returns it).
 
-    Built with whole-array string concatenation (object arrays), not a format call per fragment: a
-    million people have ten million winning fields.
+    Assembled by Arrow's string kernels (element-wise joins, then one join per person over list
+    offsets), not a Python format call per fragment: a million people have ten million winning fields.
     """
     quote = encode_basestring  # what json.dumps(ensure_ascii=False) does to a str, in C
     documents = np.full(people, "{}", dtype=object)
@@ -257,22 +260,29 @@ def _provenance_json(
     # field and rule are fixed identifiers; value, record key and source come from the data and are quoted,
     # each record's key and source once however many fields it wins.
     rows, row_code = np.unique(winners["row"], return_inverse=True)
-    origin = (
-        ',"record_key":'
-        + records["record_key"].astype(str).iloc[rows].map(quote)
-        + ',"source":'
-        + records["source"].astype(str).iloc[rows].map(quote)
-        + ',"rule":"'
-    ).to_numpy()[row_code]
-    opening = np.array([f'"{name}":{{"value":' for name in PERSON_FIELDS], dtype=object)
-    values = np.array([quote(v) for v in texts.tolist()], dtype=object)
-    fragments = opening[winners["field"]] + values + origin + winners["rule"].astype(object) + '"}'
+    origin = pa.array(
+        (
+            ',"record_key":'
+            + records["record_key"].astype(str).iloc[rows].map(quote)
+            + ',"source":'
+            + records["source"].astype(str).iloc[rows].map(quote)
+            + ',"rule":"'
+        ).to_numpy(),
+        type=pa.large_string(),  # 64-bit offsets: ten million fragments pass 2 GB at a few million people
+    ).take(pa.array(row_code))
+    opening = pa.array([f'"{name}":{{"value":' for name in PERSON_FIELDS], type=pa.large_string())
+    opening = opening.take(pa.array(winners["field"]))
+    values = pa.array([quote(v) for v in texts.tolist()], type=pa.large_string())
+    rule = pa.array(winners["rule"].astype(str), type=pa.large_string())
+    text = partial(pa.scalar, type=pa.large_string())
+    fragments = pc.binary_join_element_wise(opening, values, origin, rule, text('"}'), text(""))
     starts = _group_starts(winners["person"])
-    later = np.ones(len(fragments), dtype=bool)
-    later[starts] = False  # every fragment but a person's first follows a comma
-    fragments[later] = "," + fragments[later]
-    joined = np.add.reduceat(fragments, starts)  # one string per person, in person order
-    documents[winners["person"][starts]] = "{" + joined + "}"
+    offsets = pa.array(np.append(starts, len(fragments)), pa.int64())
+    per_person = pa.LargeListArray.from_arrays(offsets, fragments)
+    joined = pc.binary_join_element_wise(
+        text("{"), pc.binary_join(per_person, text(",")), text("}"), text("")
+    )
+    documents[winners["person"][starts]] = joined.to_numpy(zero_copy_only=False)
     return documents
 
 
