@@ -73,10 +73,11 @@ def is_family_row(records: pd.DataFrame) -> pd.Series:
 
 
 def _sorted_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """pd.factorize(values, sort=True), but sorting the uniques as fixed-width unicode (several times
-    faster than sorting Python strings)."""
+    """pd.factorize(values, sort=True) for strings, but the uniques sorted by Arrow (UTF-8 byte order,
+    which is code point order; several times faster than sorting Python strings)."""
     codes, uniques = pd.factorize(values)
-    order = np.argsort(np.asarray(uniques, dtype=str), kind="stable")
+    order = pc.array_sort_indices(pa.array(np.asarray(uniques, dtype=object), type=pa.large_string()))
+    order = order.to_numpy()
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
     return rank[codes], np.asarray(uniques, dtype=object)[order]
