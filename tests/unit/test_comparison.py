@@ -229,3 +229,36 @@ def test_similarity_is_computed_per_distinct_value_pair_in_either_order() -> Non
 def test_missing_level_is_null() -> None:
     assert NULL_LEVEL == -1
     assert NikComparison().label(NULL_LEVEL) == "null"
+
+
+def test_pairs_compared_in_chunks_get_the_levels_of_one_pass() -> None:
+    """The backend compares pairs in chunks that share per-record caches (codes, NIK segments, date
+    fields, token sets, cross-field codes): every chunking must give the levels of a single pass."""
+    from linkage.comparison.defaults import default_comparisons
+    from tests.unit.canonical_rows import standardised_rows
+
+    people = [
+        {"full_name": "Mochamad Djoko Santoso", "nik": "3212051207850003", "birth_date": "12-07-1985"},
+        {"full_name": "Muhammad Joko Santoso", "nik": "3212051207850003", "birth_date": "1985-07-12"},
+        {"full_name": "SITI AMINAH", "nik": "3212055403900001", "birth_date": "03/04/1990"},
+        {"full_name": "Siti Aminah binti Karto", "nik": "3212055403900002", "birth_date": "1990-04-03"},
+        {"full_name": "AMINAH alias SITI", "nik": "", "birth_date": ""},
+        {"full_name": "Endang Suwarni", "nik": "3301074208900002", "birth_date": "1991-04-03"},
+        {"full_name": "ENDABG SUWARNI", "nik": "3301074208900020", "birth_date": "1990-13-45"},
+    ]
+    rows = [{"source": "s", "record_id": str(i), **person} for i, person in enumerate(people)]
+    records = blocking_keys(standardised_rows(*rows))
+    left, right = np.triu_indices(len(records), 1)
+    comparisons = default_comparisons()
+    whole = [c.compare(PairFrame(records, left, right)) for c in comparisons]
+    for size in (1, 4, 7):
+        view = PairFrame(records, np.empty(0, np.int64), np.empty(0, np.int64))
+        chunked = [np.empty(len(left), dtype=np.int8) for _ in comparisons]
+        for start in range(0, len(left), size):
+            chunk = view.for_pairs(left[start : start + size], right[start : start + size])
+            for c, comparison in enumerate(comparisons):
+                chunked[c][start : start + size] = comparison.compare(chunk)
+        for comparison, one_pass, in_chunks in zip(comparisons, whole, chunked, strict=True):
+            assert in_chunks.tolist() == one_pass.tolist(), (comparison.name, size)
+    # The case is not trivial: several levels occur.
+    assert len({int(v) for level in whole for v in level}) > 3
