@@ -111,3 +111,17 @@ def test_pairs_equal_brute_force(values: list[str]) -> None:
     }
     assert _pairs(result) == expected
     assert np.all(result.left < result.right)
+
+
+def test_each_pair_is_credited_to_the_first_rule_that_found_it_on_both_paths() -> None:
+    """Pair ids with the rule in their low bits (one sort), and plain np.unique for ids too large to
+    share an int64 with the rule number: same pairs, sorted, each with its earliest rule."""
+    from linkage.blocking import _first_finding
+
+    ids = np.array([7, 3, 9, 3, 7, 1, 9, 9], dtype=np.int64)
+    rule = np.array([0, 0, 0, 1, 1, 2, 2, 2], dtype=np.int16)
+    expected = ([1, 3, 7, 9], [2, 0, 0, 0])
+    for shift in (0, 60):  # 2**60 + id no longer leaves room for the rule bits
+        unique, first = _first_finding(ids + (1 << shift if shift else 0), rule, rules=3)
+        assert (unique - (1 << shift if shift else 0)).tolist() == expected[0]
+        assert first.tolist() == expected[1]

@@ -149,3 +149,23 @@ def test_two_civil_registry_rows_with_different_valid_niks_are_two_people() -> N
     assert conflicted_components(np.array([0, 0]), copied).tolist() == []
     one_nik = cannot_link(canonical_rows(*({**twins_by_date[0], "source": "dukcapil"} for _ in range(2))))
     assert conflicted_components(np.array([0, 0]), one_nik).tolist() == []
+
+
+def test_conflicted_components_are_the_same_on_the_hashed_and_the_grouped_path() -> None:
+    """Components holding one key with two values: integer codes + hashing, and the DataFrame groupby
+    kept for keys too large to pack, agree."""
+    import numpy as np
+
+    from linkage.constraints import CannotLink, conflicted_components
+
+    labels = np.array([0, 0, 1, 1, 2, 2, 3])
+    record = np.array([0, 1, 2, 3, 4, 5, 6, 0])
+    value = np.array([5, 6, 5, 5, 1, 2, 9, 5])
+    no_pairs = np.empty(0, np.int64)
+    found = []
+    for big in (0, 1 << 61):  # a key this large cannot share an int64 with a component number
+        key = np.array([0, 0, 0, 0, 1, 2, 1, 3]) + big
+        facts = CannotLink(len(labels), record, key, value, no_pairs, no_pairs)
+        found.append(conflicted_components(labels, facts).tolist())
+    # component 0: key 0 holds 5 and 6; component 1: key 0 holds 5 twice; component 2: different keys
+    assert found == [[0], [0]]
