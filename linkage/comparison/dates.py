@@ -8,8 +8,6 @@ one digit; same year; different. Dates are ISO ``YYYY-MM-DD`` strings, parsed on
 
 from __future__ import annotations
 
-from functools import partial
-
 import numpy as np
 
 from .base import Comparison, assign_levels
@@ -30,10 +28,8 @@ class DateComparison(Comparison):
         self.tf_column = None
 
     def compare(self, pairs: PairFrame) -> np.ndarray:
-        year, month, day, packed = (
-            pairs.per_record(self.column, part, partial(_field, index=i))
-            for i, part in enumerate(("year", "month", "day", "packed digits"))
-        )
+        # Parsed once per distinct date for the whole run (every pair chunk shares it).
+        year, month, day, packed = pairs.per_record(self.column, "date fields", _fields).T
         left, right = pairs.left, pairs.right
         year_l, month_l, day_l = year[left], month[left], day[left]
         year_r, month_r, day_r = year[right], month[right], day[right]
@@ -42,7 +38,7 @@ class DateComparison(Comparison):
             swap |= pairs.cross_exact(self.column, self.alt_column)
         # The digits two dates differ in are the non-zero nibbles of their packed digits' XOR.
         differ = packed[left] ^ packed[right]
-        differ = (differ | differ >> 1 | differ >> 2 | differ >> 3) & np.uint32(0x11111111)
+        differ = (differ | differ >> 1 | differ >> 2 | differ >> 3) & 0x11111111
         same_year = year_l == year_r
         conditions = [
             pairs.exact(self.column),
@@ -55,19 +51,15 @@ class DateComparison(Comparison):
         return assign_levels(conditions, missing)
 
 
-def _field(values: np.ndarray, index: int) -> np.ndarray:
-    return _fields(values)[index]
-
-
-def _fields(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Year, month, day (-1 when unparseable) and the eight digits packed one per nibble, per distinct
-    date plus a trailing missing row."""
+def _fields(values: np.ndarray) -> np.ndarray:
+    """Columns year, month, day (-1 when unparseable) and the eight digits packed one per nibble, one
+    row per distinct date plus a trailing missing row."""
     digits = _digits(values)
     year, month, day = _parts(digits)
     unparsed = digits[:, 0] < 0
     nibbles = np.uint32(1) << (4 * np.arange(DIGITS - 1, -1, -1, dtype=np.uint32))
     packed = np.where(unparsed[:, None], 0, digits).astype(np.uint32) @ nibbles
-    return np.where(unparsed, -1, year), month, day, packed
+    return np.column_stack([np.where(unparsed, -1, year), month, day, packed.astype(np.int64)])
 
 
 def _digits(values: np.ndarray) -> np.ndarray:
