@@ -126,24 +126,27 @@ def mask_properties(properties: Mapping[str, Any]) -> dict[str, Any]:
     return masked
 
 
+def _json_object(text: str) -> dict[str, Any] | None:
+    """``text`` parsed when it is a JSON object, else None (the caller scrubs it as text)."""
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        return None
+    return parsed if isinstance(parsed, dict) else None
+
+
 def masked_json(text: str) -> str:
     """A JSON object of properties with ``mask_properties`` applied (anything else: scrubbed text)."""
-    try:
-        properties = json.loads(text)
-    except ValueError:
-        return scrub_text(text)
-    if not isinstance(properties, dict):
+    properties = _json_object(text)
+    if properties is None:
         return scrub_text(text)
     return json.dumps(mask_properties(properties), sort_keys=True)
 
 
 def mask_provenance_json(text: str) -> str:
     """The golden record's provenance (``{field: {"value": …, …}}``) with identifier values masked."""
-    try:
-        chosen = json.loads(text)
-    except ValueError:
-        return scrub_text(text)
-    if not isinstance(chosen, dict):
+    chosen = _json_object(text)
+    if chosen is None:
         return scrub_text(text)
     for name, entry in chosen.items():
         if isinstance(entry, dict) and entry.get("value") is not None:
