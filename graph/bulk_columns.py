@@ -3,9 +3,9 @@
 The column-wise counterpart of ``graph.bulk_csv.write_import_files``: ``graph.bulk_frames`` builds one
 ``NodeColumns`` per label and one ``RelationshipColumns`` per (type, start label, end label) straight
 from the linked frames, and this module writes them with the same conventions (see ``graph.bulk_csv``:
-every value quoted, a null is an empty unquoted field, arrays joined with U+001F, one ID space per
-label). A property column is a pyarrow array whose type *is* the importer type, so no value is
-inspected one by one.
+every value quoted, a null is an empty unquoted field, arrays joined with U+001F, one ID space of row
+numbers per label with the key as a string property). A property column is a pyarrow array whose type
+*is* the importer type, so no value is inspected one by one.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from pyarrow import csv
@@ -165,22 +166,30 @@ def _write_node_file(folder: Path, nodes: NodeColumns, files: ImportFiles) -> No
     else:
         joined = pc.binary_join_element_wise(nodes.label, labels, ARRAY_DELIMITER)
         label_column = pc.if_else(pc.is_null(labels), nodes.label, joined)
-    header, columns = _header_and_columns(nodes.label, nodes.properties)
+    # The key is a property like the others; the importer ID is the row number (see graph.bulk_csv).
+    header, columns = _header_and_columns(nodes.label, {**nodes.properties, nodes.key: Property(ids)})
     path = folder / f"nodes-{nodes.label}.csv"
-    fixed = [f"{nodes.key}:ID({nodes.label})", ":LABEL"]
-    _write_rows(path, [*fixed, *header], [Property(ids), Property(label_column), *columns], files)
+    row_numbers = Property(pa.array(np.arange(len(ids), dtype=np.int64)))
+    _write_rows(
+        path,
+        [f":ID({nodes.label})", ":LABEL", *header],
+        [row_numbers, Property(label_column), *columns],
+        files,
+    )
     files.nodes.append(path)
     files.node_count += len(ids)
 
 
-def _write_relationship_file(folder: Path, rels: RelationshipColumns, run: str, files: ImportFiles) -> None:
+def _write_relationship_file(
+    folder: Path, rels: RelationshipColumns, ends: list[pa.Array], run: str, files: ImportFiles
+) -> None:
     header, columns = _header_and_columns(rels.rel_type, rels.properties)
     count = len(rels.starts)
     fixed = [f":START_ID({rels.start_label})", f":END_ID({rels.end_label})", ":TYPE", "loadRun:string"]
     constants = [_constant(value, count) for value in (rels.rel_type, run)]
     path = folder / f"relationships-{rels.rel_type}-{rels.start_label}-{rels.end_label}.csv"
-    ends = [Property(strings(rels.starts)), Property(strings(rels.ends))]
-    _write_rows(path, [*fixed, *header], [*ends, *(Property(c) for c in constants), *columns], files)
+    fixed_columns = [*(Property(e) for e in ends), *(Property(c) for c in constants)]
+    _write_rows(path, [*fixed, *header], [*fixed_columns, *columns], files)
     files.relationships.append(path)
     files.relationship_count += count
 
@@ -265,7 +274,19 @@ class GraphColumns:
         self._kinds.add((rel_type, start, end))
         rels = RelationshipColumns(rel_type, start, end, strings(starts), strings(ends), properties or {})
         if len(rels):
-            _write_relationship_file(self.folder, rels, self.run, self.files)
+            numbered = [self._row_numbers(start, rels.starts), self._row_numbers(end, rels.ends)]
+            _write_relationship_file(self.folder, rels, numbered, self.run, self.files)
+
+    def _row_numbers(self, label: str, keys: pa.Array | pa.ChunkedArray) -> pa.Array:
+        """The importer IDs of relationship ends: each key's position among the label's nodes, which
+        ``add_keys`` only ever appends to, so a position never changes once given."""
+        if label not in self.nodes:
+            raise BulkCsvError(f"a relationship ends at {label} nodes, and there are none")
+        positions = pc.index_in(keys, value_set=_array(self.nodes[label].ids))
+        if positions.null_count:
+            missing = keys.filter(pc.is_null(positions))[0]
+            raise BulkCsvError(f"a relationship ends at {label} {missing}, which is no node")
+        return _array(positions.cast(pa.int64()))
 
     def exists(self, label: str, keys: Any) -> pa.Array:
         """Which ``keys`` name a written node of ``label``: what a ``MATCH`` finds."""

