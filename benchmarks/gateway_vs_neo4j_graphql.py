@@ -6,10 +6,13 @@ over keep-alive HTTP. Prints requests/s and p50/p99 latency per system and level
 gateway / peer. The peer (benchmarks/neo4j-graphql, @neo4j/graphql 7 on graphql-yoga) serves type
 definitions equivalent to what the mix reads.
 
-The graph is the synthetic world of tests/gateway_world.py at ``--workers`` workers, loaded into a
-fresh embedded Neo4j (or into ``--neo4j-uri`` with ``--wipe``: loading deletes everything there).
+The graph is the synthetic world of tests/gateway_world.py at ``--workers`` workers (each with a
+spouse: ``--workers 50000`` is 100k persons). A fresh embedded Neo4j gets it through the bulk path
+(``graph.bulk_import``, the national first load) plus the candidate loader; ``--neo4j-uri`` with
+``--wipe`` gets it through the MERGE loaders (loading deletes everything there).
 
     .venv/bin/python benchmarks/gateway_vs_neo4j_graphql.py --workers 200 --requests 200
+    .venv/bin/python benchmarks/gateway_vs_neo4j_graphql.py --workers 50000 --requests 600  # 100k persons
     .venv/bin/python benchmarks/gateway_vs_neo4j_graphql.py --levels 1,10 --skip-peer
     .venv/bin/python benchmarks/gateway_vs_neo4j_graphql.py --gateway-processes 2
     .venv/bin/python benchmarks/gateway_vs_neo4j_graphql.py --kinds search --levels 1  # one kind's cost
@@ -51,10 +54,13 @@ import httpx
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT))
 
+from benchmarks.http_load import Connection, Response  # noqa: E402
+from graph.bulk_import import bulk_load  # noqa: E402
 from graph.connection import Neo4jSettings, connect  # noqa: E402
-from graph.local_server import LocalNeo4j, free_port  # noqa: E402
+from graph.local_server import free_port  # noqa: E402
+from graph.queries.gateway_candidates import load_candidates  # noqa: E402
 from tests.auth_tokens import AUTH_ENV, headers  # noqa: E402
-from tests.gateway_world import World, load_world  # noqa: E402
+from tests.gateway_world import World, load_world, write_world  # noqa: E402
 
 PEER_DIR = PROJECT_ROOT / "benchmarks" / "neo4j-graphql"
 
@@ -135,6 +141,7 @@ class Result:
     by_kind_ms: dict[str, list[float]]
     server_cpu_s: float  # the system's server processes, during the timed requests
     neo4j_cpu_s: float
+    client_cpu_s: float  # this load generator's own (it shares the cores with the servers)
 
     @property
     def server_cpu_ms(self) -> float:
@@ -143,6 +150,10 @@ class Result:
     @property
     def neo4j_cpu_ms(self) -> float:
         return 1000 * self.neo4j_cpu_s / self.requests if self.requests else float("nan")
+
+    @property
+    def client_cpu_ms(self) -> float:
+        return 1000 * self.client_cpu_s / self.requests if self.requests else float("nan")
 
     @property
     def rps(self) -> float:
@@ -163,6 +174,7 @@ class Result:
             {k: self.by_kind_ms[k] + other.by_kind_ms[k] for k in self.by_kind_ms},
             self.server_cpu_s + other.server_cpu_s,
             self.neo4j_cpu_s + other.neo4j_cpu_s,
+            self.client_cpu_s + other.client_cpu_s,
         )
 
 
@@ -241,36 +253,42 @@ async def drive(
     errors = 0
     counter = iter(range(first, first + total))
 
-    async def ask(http: httpx.AsyncClient, kind: str, i: int) -> httpx.Response:
+    async def ask(connections: dict[str, Connection], kind: str, i: int) -> Response:
         body = {"query": system.queries[kind], "variables": variables(kind, i, world)}
-        return await http.post(system.urls[kind], json=body, headers=system.headers.get(kind, {}))
+        url = system.urls[kind]
+        if url not in connections:
+            connections[url] = Connection(url)
+        return await connections[url].post(body, system.headers.get(kind, {}))
 
-    async def client(http: httpx.AsyncClient) -> None:
+    async def client(connections: dict[str, Connection]) -> None:
         nonlocal errors
         for i in counter:
             kind = mix[i % len(mix)]
             started = time.perf_counter()
-            response = await ask(http, kind, i)
+            response = await ask(connections, kind, i)
             latencies.append((time.perf_counter() - started) * 1000)
             by_kind[kind].append(latencies[-1])
-            if response.status_code != 200 or "errors" in response.json():
+            if response.status != 200 or b'"errors":' in response.body:
                 if not errors:  # the first one says what is wrong; the rest are counted
-                    print(f"{system.name} {kind}: {response.status_code} {response.text[:300]}")
+                    print(f"{system.name} {kind}: {response.status} {response.text[:300]}")
                 errors += 1
 
-    # Keep-alive to every server the system is spread over (the gateway's candidates come from the
-    # linkage subgraph): a pool of `clients` connections in all would close and reopen a connection
-    # whenever a client's next query goes to the other server.
-    pool = clients * len(set(system.urls.values()))
-    limits = httpx.Limits(max_connections=pool, max_keepalive_connections=pool)
-    async with httpx.AsyncClient(timeout=120, limits=limits) as http:
-        for i in range(len(mix) * 2):  # warm-up: plans cached, connections open
-            await ask(http, mix[i % len(mix)], i)
-        cpu_before = cpu_seconds(system.pids), cpu_seconds(neo4j)
-        started = time.perf_counter()
-        await asyncio.gather(*(client(http) for _ in range(clients)))
-        seconds = time.perf_counter() - started
-        server_cpu, neo4j_cpu = (cpu_seconds(system.pids), cpu_seconds(neo4j))
+    # One keep-alive connection per client and server (the gateway's candidates come from the linkage
+    # subgraph), opened by a warm-up request each before the clock starts.
+    pools: list[dict[str, Connection]] = [{} for _ in range(clients)]
+    for n, connections in enumerate(pools):
+        for kind in dict.fromkeys(mix):
+            await ask(connections, kind, n)
+    cpu_before = cpu_seconds(system.pids), cpu_seconds(neo4j)
+    client_before = time.process_time()
+    started = time.perf_counter()
+    await asyncio.gather(*(client(connections) for connections in pools))
+    seconds = time.perf_counter() - started
+    client_cpu = time.process_time() - client_before
+    server_cpu, neo4j_cpu = (cpu_seconds(system.pids), cpu_seconds(neo4j))
+    for connections in pools:
+        for connection in connections.values():
+            await connection.close()
     return Result(
         system.name,
         clients,
@@ -281,6 +299,7 @@ async def drive(
         by_kind,
         server_cpu - cpu_before[0],
         neo4j_cpu - cpu_before[1],
+        client_cpu,
     )
 
 
@@ -292,13 +311,13 @@ def _percentile(values: list[float], q: float) -> float:
 def print_table(results: list[Result]) -> None:
     print(
         f"{'system':<14}{'clients':>8}{'requests':>10}{'errors':>8}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}"
-        f"{'cpu ms/req':>12}{'neo4j cpu ms/req':>18}"
+        f"{'cpu ms/req':>12}{'neo4j cpu ms/req':>18}{'client cpu ms/req':>19}"
     )
     for r in results:
         print(
             f"{r.system:<14}{r.clients:>8}{r.requests:>10}{r.errors:>8}{r.rps:>10.1f}"
             f"{r.percentile(0.5):>10.1f}{r.percentile(0.99):>10.1f}"
-            f"{r.server_cpu_ms:>12.2f}{r.neo4j_cpu_ms:>18.2f}"
+            f"{r.server_cpu_ms:>12.2f}{r.neo4j_cpu_ms:>18.2f}{r.client_cpu_ms:>19.2f}"
         )
     kinds = [k for k in KINDS if all(r.by_kind_ms.get(k) for r in results)]  # those the mix had
     for label, q in (("p50", 0.5), ("p99", 0.99)):
@@ -347,6 +366,9 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=200, help="untimed requests per system, first")
     parser.add_argument("--baseline-root", type=Path, help="also a gateway from this tree: before vs after")
     parser.add_argument("--rounds", type=int, default=3, help="turns per level (a shared box's load drifts)")
+    parser.add_argument(
+        "--page-cache-mib", type=int, default=2048, help="the embedded Neo4j's page cache (the store fits)"
+    )
     args = parser.parse_args()
     # SIGTERM unwinds like Ctrl-C, so the servers and the Neo4j started here are stopped too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -363,17 +385,26 @@ def main() -> None:
         parser.error("the peer needs Node.js (or pass --skip-peer)")
 
     with ExitStack() as stack:
-        uri = args.neo4j_uri
-        neo4j_pids: tuple[int, ...] = ()  # an external Neo4j's CPU is not ours to read
-        if not uri:
-            server = LocalNeo4j(data_dir=Path(tempfile.mkdtemp(prefix="bench-neo4j-")))
-            uri = server.start()
-            stack.callback(server.stop)
-            neo4j_pids = (server.process.pid,) if server.process else ()
-        driver = connect(Neo4jSettings.from_env(uri=uri))
-        folder = Path(tempfile.mkdtemp(prefix="bench-linked-"))
         started = time.perf_counter()
-        world = load_world(driver, folder, workers=args.workers)
+        folder = Path(tempfile.mkdtemp(prefix="bench-linked-"))
+        if args.neo4j_uri:
+            uri = args.neo4j_uri
+            neo4j_pids: tuple[int, ...] = ()  # an external Neo4j's CPU is not ours to read
+            driver = connect(Neo4jSettings.from_env(uri=uri))
+            world = load_world(driver, folder, workers=args.workers)
+        else:
+            world = write_world(folder, args.workers)
+            data_dir = Path(tempfile.mkdtemp(prefix="bench-neo4j-"))
+            report, server = bulk_load(
+                folder, data_dir, keep_running=True, page_cache_mib=args.page_cache_mib
+            )
+            assert server is not None
+            stack.callback(server.stop)
+            uri = report.uri
+            neo4j_pids = (server.process.pid,) if server.process else ()
+            driver = connect(Neo4jSettings.from_env(uri=uri))
+            load_candidates(driver, folder)
+            print(f"graph: {report.persons:,} persons, {report.source_records:,} source records")
         driver.close()
         print(f"graph: {args.workers} workers loaded in {time.perf_counter() - started:.1f} s; Neo4j {uri}")
 
