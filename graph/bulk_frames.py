@@ -55,6 +55,15 @@ def build_columns(linked: LinkedOutput, folder: Path) -> GraphColumns:
     """Every step of ``graph.load.STEPS``, column-wise, in the loader's order, written into ``folder``
     as it goes; ``close`` the result to write the last node files."""
     g = GraphColumns(run=linked.run_id, folder=folder)
+    try:
+        _build(g, linked)
+    except BaseException:
+        g.discard()  # no file keeps being written behind the error
+        raise
+    return g
+
+
+def _build(g: GraphColumns, linked: LinkedOutput) -> None:
     # In file order: sorting millions of records would copy them; the few rules where the loader's
     # record order decides (first employer spelling, last family-card role) sort their own rows.
     records = linked.records
@@ -78,7 +87,6 @@ def build_columns(linked: LinkedOutput, folder: Path) -> GraphColumns:
     complaints(g, rec, by_nik)
     office_visits(g, rec)
     decisions(g, linked.decisions)
-    return g
 
 
 def _agency_ids(rec: pd.DataFrame) -> pd.Series:

@@ -12,6 +12,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pytest
 
+from graph.bulk_columns import GraphColumns
 from graph.bulk_csv import BulkCsvError, write_import_files
 from graph.bulk_frame_tools import read_linked_columns
 from graph.bulk_frames import build_columns
@@ -211,3 +212,22 @@ def test_column_wise_reader_refuses_what_read_linked_refuses(
     with pytest.raises(LinkedInputError) as refused_too:
         read_linked_columns(linked)
     assert str(refused_too.value) == str(refused.value)
+
+
+def test_a_file_the_background_writer_refuses_stops_the_build(tmp_path: Path) -> None:
+    # Node files are written by a background thread; its error must surface, not vanish with it.
+    g = GraphColumns(run="r", folder=tmp_path)
+    g.add_nodes("Phone", pa.array(["+62811", "+62811"]), {})  # one key twice: not two nodes
+    g.finish("Phone")
+    with pytest.raises(BulkCsvError, match="Phone: every node needs its own e164"):
+        g.close(LOAD_RUN)
+
+
+def test_a_relationship_to_no_node_is_refused_not_written(tmp_path: Path) -> None:
+    g = GraphColumns(run="r", folder=tmp_path)
+    g.add_nodes("Phone", pa.array(["+62811"]), {})
+    g.add_nodes("Person", pa.array(["P1"]), {})
+    with pytest.raises(BulkCsvError, match="ends at Phone \\+62899, which is no node"):
+        g.relate("HAS_PHONE", "Person", "Phone", pa.array(["P1"]), pa.array(["+62899"]))
+    g.discard()
+    assert not list(tmp_path.glob("relationships-*.csv"))
