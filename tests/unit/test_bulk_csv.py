@@ -100,13 +100,16 @@ def test_csv_keeps_nulls_empty_strings_and_types_apart(tmp_path: Path) -> None:
     # Every value is quoted (the importer parses "3" in a long column as 3); a missing one is empty.
     assert people[1] == f'"0",{worker},"1990-01-15","SITI ""ANI"", AMINAH","true","{RUN}","","P1","3"'
     assert people[2] == f'"1","Person",,"BUDI","false","{RUN}",,"P2","1"'  # no birth date, no NIK
-    assert _lines(tmp_path / "nodes-Phone.csv")[1:] == [f'"0","Phone","+62812"']
+    assert _lines(tmp_path / "nodes-Phone.csv")[1:] == ['"0","Phone","+62812"']
     phones = _lines(tmp_path / "relationships-HAS_PHONE-Person-Phone.csv")
     assert phones == [  # P1 is row 0 of the person file, +62812 row 0 of the phone file
         ":START_ID(Person),:END_ID(Phone),:TYPE,loadRun:string,sources:string[]",
         f'"0","0","HAS_PHONE","{RUN}","disnaker{ARRAY_DELIMITER}siskop2mi"',
     ]
-    assert _lines(tmp_path / "nodes-LoadRun.csv")[1] == f'"0","LoadRun","{RUN}","2026-11-01T08:00:00Z","complete"'
+    assert (
+        _lines(tmp_path / "nodes-LoadRun.csv")[1]
+        == f'"0","LoadRun","{RUN}","2026-11-01T08:00:00Z","complete"'
+    )
     assert (files.node_count, files.relationship_count, files.multiline) == (4, 1, False)
 
 
