@@ -22,6 +22,7 @@ from ..auth.permissions import CanReadPeople, CanReadReference, CanTraceRelation
 from ..context import Info
 from ..privacy.fields import MaskedGraphView, MaskedRiskSignals
 from ..projection import projected_ids, projected_person
+from ..selection import names_asked
 from .audit import AuditQuery
 from .organisations import Agency, Employer
 from .pagination import MAX_PAGE, Connection, PageRequest, connection
@@ -30,6 +31,7 @@ from .records import SourceRecord
 from .region import Region, RegionCoverage
 from .search import PersonMatch, search_people
 from .topology import (
+    CAPTION_PROPERTIES,
     GraphView,
     RiskKind,
     RiskSignal,
@@ -176,9 +178,11 @@ class RegistryQuery(AuditQuery):
             list[str] | None, strawberry.argument(description="Relationship types to follow.")
         ] = None,
     ) -> GraphView | None:
+        # Without a properties JSON in the operation, nodes need only their key and caption.
+        only = None if "properties" in names_asked(info) else CAPTION_PROPERTIES
         try:
             found = await info.context.runner.call(
-                neighbourhood_async, entity_reference(str(id)), hops, types, MAX_VIEW_NODES
+                neighbourhood_async, entity_reference(str(id)), hops, types, MAX_VIEW_NODES, only
             )
         except ValueError as exc:
             raise GraphQLError(str(exc)) from exc

@@ -58,7 +58,7 @@ class GraphView:
     truncated: bool = strawberry.field(description="True when the path cap cut the view short.")
 
 
-_CAPTION_PROPERTIES = ("fullName", "name", "e164", "number", "normalised", "key", "decision")
+CAPTION_PROPERTIES = ("fullName", "name", "e164", "number", "normalised", "key", "decision")
 
 
 def entity_reference(reference: str) -> EntityRef:
@@ -78,7 +78,7 @@ def view(subgraphs: Sequence[Subgraph]) -> GraphView:
     for subgraph in subgraphs:
         for node in subgraph.nodes:
             caption = next(
-                (str(node.properties[p]) for p in _CAPTION_PROPERTIES if node.properties.get(p)), None
+                (str(node.properties[p]) for p in CAPTION_PROPERTIES if node.properties.get(p)), None
             )
             nodes.setdefault(
                 node.ref,

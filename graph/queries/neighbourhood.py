@@ -1,22 +1,60 @@
-"""The k-hop neighbourhood of one entity, nearest nodes first, capped."""
+"""The k-hop neighbourhood of one entity, nearest nodes first, capped.
+
+By default every node comes whole. A caller that shows no properties (a graph drawing of ids and
+captions) names the few it needs (``only``): the statement then returns each node's labels, key and
+those properties as a map, and relationships as (type, ends) — a person's provenance JSON and a source
+record's raw values never leave the server, which was most of the bytes (and Neo4j and driver CPU).
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from typing import Final
+from typing import Any, Final
 
 from neo4j import Record
 
 from ._run import AsyncDb, Db, Statement, run, run_async
-from .views import EntityRef, Subgraph, node_view, relationship_view, start_pattern, type_pattern
+from .views import (
+    KEY_PROPERTY,
+    EntityRef,
+    NodeView,
+    RelationshipView,
+    Subgraph,
+    node_view,
+    plain,
+    relationship_view,
+    start_pattern,
+    type_pattern,
+)
 
 MAX_HOPS: Final = 4
 MAX_NODES: Final = 1000
 
 
-def _cypher(ref: EntityRef, hops: int, types: str) -> str:
-    # Label, key property, hop count and types are interpolated only after validation against the
-    # allow-lists; every value from the caller is a parameter.
+_PROPERTY_NAME: Final = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+_KEYS: Final = tuple(dict.fromkeys(KEY_PROPERTY.values()))
+
+
+def _returned(only: Sequence[str] | None) -> str:
+    """The RETURN clause: whole nodes and relationships, or (``only``) maps of the named properties."""
+    if only is None:
+        return "RETURN nodes, relationships, truncated"
+    names = tuple(dict.fromkeys((*_KEYS, *only)))
+    bad = [n for n in names if not _PROPERTY_NAME.fullmatch(n)]
+    if bad:  # the names come from code, never from a request; still, nothing odd is interpolated
+        raise ValueError(f"not property names: {bad}")
+    projection = ", ".join(f".{n}" for n in names)
+    return f"""RETURN
+  [x IN nodes | {{id: elementId(x), labels: labels(x), properties: x {{{projection}}}}}] AS nodes,
+  [r IN relationships | {{type: type(r), start: elementId(startNode(r)), end: elementId(endNode(r))}}]
+    AS relationships,
+  truncated"""
+
+
+def _cypher(ref: EntityRef, hops: int, types: str, only: Sequence[str] | None = None) -> str:
+    # Label, key property, hop count, types and property names are interpolated only after validation
+    # against the allow-lists; every value from the caller is a parameter.
     return f"""
 MATCH {start_pattern(ref, "start", "key")}
 OPTIONAL MATCH path = (start)-[:{types}*1..{hops}]-(n)
@@ -31,7 +69,7 @@ CALL (nodes) {{
   WHERE b IN nodes
   RETURN collect(r) AS relationships
 }}
-RETURN nodes, relationships, truncated
+{_returned(only)}
 """
 
 
@@ -45,15 +83,36 @@ def _subgraph(record: Record) -> Subgraph:
     )
 
 
+def _lean_subgraph(record: Record) -> Subgraph:
+    refs: dict[str, str] = {}
+    nodes = []
+    for node in record["nodes"]:
+        label = next((lbl for lbl in sorted(node["labels"]) if lbl in KEY_PROPERTY), "")
+        values: dict[str, Any] = {k: plain(v) for k, v in node["properties"].items() if v is not None}
+        view = NodeView(label=label, key=str(values.get(KEY_PROPERTY.get(label, ""), "")), properties=values)
+        refs[node["id"]] = view.ref
+        nodes.append(view)
+    relationships = sorted(
+        (RelationshipView(r["type"], refs[r["start"]], refs[r["end"]], {}) for r in record["relationships"]),
+        key=lambda r: (r.start, r.type, r.end),
+    )
+    return Subgraph(nodes=nodes, relationships=relationships, truncated=record["truncated"])
+
+
 def _statement(
-    ref: EntityRef, hops: int, relationship_types: Sequence[str] | None, max_nodes: int
+    ref: EntityRef,
+    hops: int,
+    relationship_types: Sequence[str] | None,
+    max_nodes: int,
+    only: Sequence[str] | None = None,
 ) -> Statement[Subgraph]:
     if not 1 <= hops <= MAX_HOPS:
         raise ValueError(f"hops must be between 1 and {MAX_HOPS}, got {hops}")
     if not 1 <= max_nodes <= MAX_NODES:
         raise ValueError(f"max_nodes must be between 1 and {MAX_NODES}, got {max_nodes}")
-    cypher = _cypher(ref, hops, type_pattern(relationship_types))
-    return Statement(cypher, _subgraph, {"key": ref.key, "maxNodes": max_nodes})
+    cypher = _cypher(ref, hops, type_pattern(relationship_types), only)
+    convert = _subgraph if only is None else _lean_subgraph
+    return Statement(cypher, convert, {"key": ref.key, "maxNodes": max_nodes})
 
 
 def neighbourhood(
@@ -62,9 +121,11 @@ def neighbourhood(
     hops: int = 2,
     relationship_types: Sequence[str] | None = None,
     max_nodes: int = 200,
+    only: Sequence[str] | None = None,
 ) -> Subgraph | None:
-    """Nodes within ``hops`` of ``ref`` and the relationships among them; None if ``ref`` is unknown."""
-    rows = run(db, _statement(ref, hops, relationship_types, max_nodes))
+    """Nodes within ``hops`` of ``ref`` and the relationships among them; None if ``ref`` is unknown.
+    With ``only``, nodes carry their key and those properties, relationships none."""
+    rows = run(db, _statement(ref, hops, relationship_types, max_nodes, only))
     return rows[0] if rows else None
 
 
@@ -74,6 +135,7 @@ async def neighbourhood_async(
     hops: int = 2,
     relationship_types: Sequence[str] | None = None,
     max_nodes: int = 200,
+    only: Sequence[str] | None = None,
 ) -> Subgraph | None:
-    rows = await run_async(db, _statement(ref, hops, relationship_types, max_nodes))
+    rows = await run_async(db, _statement(ref, hops, relationship_types, max_nodes, only))
     return rows[0] if rows else None

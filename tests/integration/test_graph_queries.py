@@ -12,7 +12,7 @@ from neo4j import Driver
 from graph.connection import Neo4jSettings, async_driver
 from graph.load import load_linked
 from graph.queries import coverage, family, neighbourhood, paths, persons, risk, search, shared, timeline
-from graph.queries.views import EntityRef
+from graph.queries.views import KEY_PROPERTY, EntityRef
 
 from .graph_world import BROKER_PHONE, SHARED_PHONE, SITI_NIK, write_world
 
@@ -92,6 +92,27 @@ def test_neighbourhood_one_and_two_hops(world: Driver) -> None:
         )
     with pytest.raises(ValueError, match="unknown label"):
         EntityRef("Person) DETACH DELETE (n", "P1")
+
+
+def test_a_lean_neighbourhood_is_the_same_picture_without_the_properties(world: Driver) -> None:
+    for hops, types in ((1, None), (2, ["HAS_PHONE", "FAMILY_OF"]), (2, None)):
+        whole = neighbourhood.neighbourhood(world, EntityRef("Person", "P1"), hops, types)
+        lean = neighbourhood.neighbourhood(world, EntityRef("Person", "P1"), hops, types, only=["fullName"])
+        assert whole is not None and lean is not None
+        assert [n.ref for n in lean.nodes] == [n.ref for n in whole.nodes]  # same order: nearest first
+        assert [(r.start, r.type, r.end) for r in lean.relationships] == [
+            (r.start, r.type, r.end) for r in whole.relationships
+        ]
+        assert lean.truncated == whole.truncated
+        for full, slim in zip(whole.nodes, lean.nodes, strict=True):
+            # The key and the names asked for, as the whole node holds them; nothing else.
+            wanted = {k: v for k, v in full.properties.items() if k in ("fullName", KEY_PROPERTY[full.label])}
+            assert slim.properties == wanted
+        assert all(r.properties == {} for r in lean.relationships)
+    person = next(n for n in lean.nodes if n.ref == "Person:P1")
+    assert "provenance" not in person.properties and person.properties["fullName"]
+    with pytest.raises(ValueError, match="not property names"):
+        neighbourhood.neighbourhood(world, EntityRef("Person", "P1"), only=["x} RETURN 1 //"])
 
 
 def test_shortest_paths_broker_to_worker_through_a_shared_phone(world: Driver) -> None:
