@@ -256,3 +256,46 @@ def test_an_unreachable_jwks_rejects_instead_of_hanging_or_accepting() -> None:
     cache = JwksCache("http://127.0.0.1:9/jwks.json", 300, fetch_timeout_s=2)
     verifier = TokenVerifier(AuthSettings(jwks_url=cache.url), cache)
     assert "could not be fetched" in rejected(verifier, signed(RSA_KEY, "RS256", "rsa-1"))
+
+
+def test_a_remembered_token_is_refused_once_its_lifetime_is_over() -> None:
+    clock = Clock()
+    clock.now = time.time()
+    verifier = TokenVerifier(AuthSettings(secret=TEST_SECRET, leeway_s=30), clock=clock)
+    token = jwt.encode(claims(exp=int(clock.now) + 60), TEST_SECRET, algorithm="HS256")
+    assert verify(verifier, token).sub == "rina"
+    clock.now += 60 + 29  # within exp + leeway: still good, from memory
+    assert verify(verifier, token).sub == "rina"
+    clock.now += 2  # past exp + leeway
+    assert "lifetime" in rejected(verifier, token)
+    later = jwt.encode(claims(exp=int(time.time()) + 600), TEST_SECRET, algorithm="HS256")
+    assert verify(verifier, later).sub == "rina"  # the memory refuses only what it should
+
+
+def test_a_remembered_token_is_checked_again_when_its_key_changes(jwks_server: JwksServer) -> None:
+    jwks_server.publish("rsa-1", RSA_KEY.public_key(), RSAAlgorithm)
+    clock = Clock()
+    verifier = oidc(jwks_server, clock)
+    token = signed(RSA_KEY, "RS256", "rsa-1")
+    assert verify(verifier, token).sub == "rina"
+    assert verify(verifier, token).sub == "rina"  # remembered: no refetch
+    assert jwks_server.fetches == 1
+    # The provider now publishes another key under the same kid: the token's signature no longer holds.
+    jwks_server.keys = []
+    jwks_server.publish("rsa-1", RSA_KEY_2.public_key(), RSAAlgorithm)
+    clock.now += 301  # past the JWKS TTL: the next lookup refetches
+    assert "Signature" in rejected(verifier, token)
+    assert jwks_server.fetches == 2
+
+
+def test_the_memory_of_verified_tokens_is_bounded() -> None:
+    from gateway.auth.verify import VERIFIED_CACHE
+
+    verifier = TokenVerifier(AuthSettings(secret=TEST_SECRET))
+    first = jwt.encode(claims(sub="u-first"), TEST_SECRET, algorithm="HS256")
+    verify(verifier, first)
+    for n in range(VERIFIED_CACHE + 5):
+        verify(verifier, jwt.encode(claims(sub=f"u{n}"), TEST_SECRET, algorithm="HS256"))
+    assert len(verifier._remembered) == VERIFIED_CACHE
+    assert first not in verifier._remembered  # the least recently used went first
+    assert verify(verifier, first).sub == "u-first"  # and is simply verified again
