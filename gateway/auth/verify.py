@@ -111,7 +111,11 @@ class TokenVerifier:
         if not remembered.valid_from <= now < remembered.valid_until:
             del self._remembered[token]
             raise TokenRejected("invalid token: outside its lifetime (exp/nbf)")
-        key = await self._key_for(remembered.algorithm, remembered.kid)  # a rotated-out key raises here
+        try:
+            key = await self._key_for(remembered.algorithm, remembered.kid)
+        except TokenRejected:  # its key was rotated out: forget the token, not only refuse it this time
+            del self._remembered[token]
+            raise
         if key is not remembered.key:  # the JWKS was refetched: check the signature again
             del self._remembered[token]
             return await self.verify(token)

@@ -299,3 +299,18 @@ def test_the_memory_of_verified_tokens_is_bounded() -> None:
     assert len(verifier._remembered) == VERIFIED_CACHE
     assert first not in verifier._remembered  # the least recently used went first
     assert verify(verifier, first).sub == "u-first"  # and is simply verified again
+
+
+def test_a_remembered_token_whose_key_was_rotated_out_is_refused_and_forgotten(
+    jwks_server: JwksServer,
+) -> None:
+    jwks_server.publish("rsa-1", RSA_KEY.public_key(), RSAAlgorithm)
+    clock = Clock()
+    verifier = oidc(jwks_server, clock)
+    token = signed(RSA_KEY, "RS256", "rsa-1")
+    assert verify(verifier, token).sub == "rina"
+    jwks_server.keys = []
+    jwks_server.publish("rsa-2", RSA_KEY_2.public_key(), RSAAlgorithm)
+    clock.now += 301  # past the JWKS TTL
+    assert "no key" in rejected(verifier, token)
+    assert token not in verifier._remembered
