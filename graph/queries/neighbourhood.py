@@ -21,6 +21,7 @@ from .views import (
     NodeView,
     RelationshipView,
     Subgraph,
+    label_and_key,
     node_view,
     plain,
     relationship_view,
@@ -87,9 +88,9 @@ def _lean_subgraph(record: Record) -> Subgraph:
     refs: dict[str, str] = {}
     nodes = []
     for node in record["nodes"]:
-        label = next((lbl for lbl in sorted(node["labels"]) if lbl in KEY_PROPERTY), "")
         values: dict[str, Any] = {k: plain(v) for k, v in node["properties"].items() if v is not None}
-        view = NodeView(label=label, key=str(values.get(KEY_PROPERTY.get(label, ""), "")), properties=values)
+        label, key = label_and_key(node["labels"], values)
+        view = NodeView(label=label, key=key, properties=values)
         refs[node["id"]] = view.ref
         nodes.append(view)
     relationships = sorted(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -145,9 +145,14 @@ def properties(entity: neo4j.graph.Entity | Mapping[str, Any]) -> dict[str, Any]
     return {k: plain(v) for k, v in items if k not in _HIDDEN}
 
 
+def label_and_key(labels: Iterable[str], values: Mapping[str, Any]) -> tuple[str, str]:
+    """The node's domain label (the first, sorted, that has a key property) and its key."""
+    label = next((lbl for lbl in sorted(labels) if lbl in KEY_PROPERTY), "")
+    return label, str(plain(values.get(KEY_PROPERTY.get(label, ""), "")))
+
+
 def _label_and_key(node: neo4j.graph.Node) -> tuple[str, str]:
-    label = next((lbl for lbl in sorted(node.labels) if lbl in KEY_PROPERTY), "")
-    return label, str(plain(node.get(KEY_PROPERTY.get(label, ""), "")))
+    return label_and_key(node.labels, node)
 
 
 def node_view(node: neo4j.graph.Node) -> NodeView:
