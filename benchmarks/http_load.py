@@ -27,9 +27,6 @@ class Response:
     status: int
     body: bytes
 
-    def json(self) -> Any:
-        return json.loads(self.body)
-
     @property
     def text(self) -> str:
         return self.body.decode("utf-8", "replace")
