@@ -209,9 +209,10 @@ def _constant(value: str, count: int) -> pa.Array:
 class GraphColumns:
     """The import files of one linked output, written step by step into ``folder``.
 
-    A relationship file is written as soon as its step produced it; a label's node file once no later
-    step can add to it (``finish``), after which only its keys stay in memory (for ``exists``). So the
-    largest files (source records, persons) never wait in memory for the rest of the graph.
+    A label's node file is written once no later step can add to it (``finish``), after which only its
+    keys stay in memory (for ``exists`` and the relationship ends). So the largest files (source records,
+    persons) never wait in memory for the rest of the graph. Relationships (keys only, ~0.4 GB at 1M)
+    wait for ``close``: their ends are numbered then, one lookup per label for all types together.
 
     The files are written by one background thread while the next steps are built: pyarrow formats
     CSV without the GIL, so the two can overlap on a second core (at 1M it saved ~1 s of ~49: most
@@ -228,6 +229,7 @@ class GraphColumns:
     _kinds: set[tuple[str, str, str]] = field(default_factory=set)
     _writer: ThreadPoolExecutor = field(init=False)
     _writes: list[Future[None]] = field(default_factory=list)
+    _relationships: list[RelationshipColumns] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -296,27 +298,55 @@ class GraphColumns:
         ends: Any,
         properties: Properties | None = None,
     ) -> None:
-        """Write distinct relationships (the caller drops repeated pairs: MERGE writes one)."""
+        """Distinct relationships (the caller drops repeated pairs: MERGE writes one), written at
+        ``close``, when every label's nodes are known: see ``_write_relationships``."""
         if (rel_type, start, end) in self._kinds:
             raise BulkCsvError(f"{rel_type} from {start} to {end} written twice; merge the sets first")
         self._kinds.add((rel_type, start, end))
+        for label in (start, end):
+            if label not in self.nodes:
+                raise BulkCsvError(f"a relationship ends at {label} nodes, and there are none")
         rels = RelationshipColumns(rel_type, start, end, strings(starts), strings(ends), properties or {})
         if len(rels):
-            ends = [self._row_numbers(start, rels.starts), self._row_numbers(end, rels.ends)]
-            self._write(
-                functools.partial(_write_relationship_file, self.folder, rels, ends, self.run, self.files)
-            )
+            self._relationships.append(rels)
 
-    def _row_numbers(self, label: str, keys: pa.Array | pa.ChunkedArray) -> pa.Array:
+    def _write_relationships(self) -> None:
+        """Every relationship file, its ends numbered by one lookup per label for all files together:
+        a lookup hashes the label's keys first, and Person is an end of a dozen relationship types."""
+        ends: dict[str, list[pa.Array]] = defaultdict(list)
+        for rels in self._relationships:
+            ends[rels.start_label].append(_array(rels.starts))
+            ends[rels.end_label].append(_array(rels.ends))
+        numbered = {label: iter(self._row_numbers(label, keys)) for label, keys in ends.items()}
+        for rels in self._relationships:
+            pair = [next(numbered[rels.start_label]), next(numbered[rels.end_label])]
+            self._write(
+                functools.partial(_write_relationship_file, self.folder, rels, pair, self.run, self.files)
+            )
+        self._relationships.clear()
+
+    def _row_numbers(self, label: str, parts: list[pa.Array]) -> list[pa.Array]:
         """The importer IDs of relationship ends: each key's position among the label's nodes, which
-        ``add_keys`` only ever appends to, so a position never changes once given."""
-        if label not in self.nodes:
-            raise BulkCsvError(f"a relationship ends at {label} nodes, and there are none")
-        positions = pc.index_in(keys, value_set=_array(self.nodes[label].ids))
+        ``add_keys`` only ever appends to, so a position never changes once given. A part that is the
+        label's keys themselves, in order (each source record RESOLVES_TO its person), is numbered
+        without a lookup."""
+        ids = _array(self.nodes[label].ids)
+        whole = [len(part) == len(ids) and part.equals(ids) for part in parts]
+        looked_up = [part for part, same in zip(parts, whole, strict=True) if not same]
+        positions = pc.index_in(pa.concat_arrays(looked_up), value_set=ids) if looked_up else pa.array([])
         if positions.null_count:
-            missing = keys.filter(pc.is_null(positions))[0]
+            missing = pa.concat_arrays(looked_up).filter(pc.is_null(positions))[0]
             raise BulkCsvError(f"a relationship ends at {label} {missing}, which is no node")
-        return _array(positions.cast(pa.int64()))
+        positions = positions.cast(pa.int64())
+        numbered: list[pa.Array] = []
+        offset = 0
+        for part, same in zip(parts, whole, strict=True):
+            if same:
+                numbered.append(pa.array(np.arange(len(part), dtype=np.int64)))
+            else:
+                numbered.append(positions.slice(offset, len(part)))
+                offset += len(part)
+        return numbered
 
     def exists(self, label: str, keys: Any) -> pa.Array:
         """Which ``keys`` name a written node of ``label``: what a ``MATCH`` finds."""
@@ -326,6 +356,7 @@ class GraphColumns:
         """Write the remaining node files and the ``(:LoadRun)`` node (``load_run``: its properties)."""
         self.finish(*sorted(set(self.nodes) - self._finished))
         try:
+            self._write_relationships()
             self._wait()
         finally:
             self._writer.shutdown(wait=True, cancel_futures=True)

@@ -7,7 +7,6 @@ exercise the loader; real golden records come from ``ltsa link``.
 
 from __future__ import annotations
 
-import json
 import random
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -23,6 +22,7 @@ from linkage.linked import (
     RECORDS_COLUMNS,
     RECORDS_FILE,
 )
+from linkage.provenance import provenance_json
 
 
 def record(key: str, person_id: str, **fields: str) -> dict[str, str]:
@@ -46,13 +46,13 @@ def golden_persons(records: Iterable[Mapping[str, str]], workers: set[str]) -> p
     rows = []
     for pid, rs in sorted(by_person.items()):
         person = {"person_id": pid, "is_worker": str(pid in workers).lower(), "record_count": str(len(rs))}
-        provenance = {}
+        chosen = {}
         for f in PERSON_FIELDS:
             winner = next((r for r in rs if r[f]), None)
             person[f] = winner[f] if winner else ""
             if winner:
-                provenance[f] = {"value": winner[f], "record_key": winner["record_key"], "rule": "first"}
-        person["provenance"] = json.dumps(provenance, sort_keys=True)
+                chosen[f] = (winner["record_key"], "first")
+        person["provenance"] = provenance_json(chosen)
         rows.append(person)
     return pd.DataFrame(rows, columns=list(PERSON_COLUMNS))
 

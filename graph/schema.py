@@ -80,7 +80,10 @@ INDEXES: Final = (
 def apply_schema(driver: Driver, database: str = "neo4j") -> None:
     """Create every constraint and index that is missing, then wait until indexes are online."""
     with driver.session(database=database) as session:
-        for _name, statement in (*CONSTRAINTS, *INDEXES):
+        # Indexes first: each is populated in the background as soon as it is created, while a
+        # constraint's statement returns only once its own index is built. So on a loaded store the
+        # full-text index (the longest) is built during the constraints, not after them.
+        for _name, statement in (*INDEXES, *CONSTRAINTS):
             session.run(statement).consume()
         session.run("CALL db.awaitIndexes(300)").consume()
 

@@ -12,9 +12,12 @@ For every person and field, the distinct non-empty values its records give are r
    rank recency first;
 5. the smallest value, so the result never depends on input order.
 
-Provenance records, per field, the winning value, the record and source that gave it (the best record
-for that value by the same criteria) and ``rule``: the first criterion that separated the winner from
-the runner-up ("only_value" when every record agrees, "tie" when only step 5 did).
+Provenance records, per field, the record that gave the winning value (the best record for that value
+by the same criteria) and ``rule``: the first criterion that separated the winner from the runner-up
+("only_value" when every record agrees, "tie" when only step 5 did). It is keyed by record,
+``{"dukcapil:3201…": {"nik": "authority", "full_name": "only_value"}, "imigrasi:X12…": {…}}``: the value
+is the person's golden attribute and the source begins the record key (``linkage.provenance`` reads
+it back).
 """
 
 from __future__ import annotations
@@ -246,45 +249,46 @@ def _winners(candidates: _Candidates) -> dict[str, np.ndarray]:
     }
 
 
-def _provenance_json(
-    winners: dict[str, np.ndarray], texts: np.ndarray, records: pd.DataFrame, people: int
-) -> np.ndarray:
-    """Provenance JSON per person code; ``winners`` is sorted by person (as :func:`_winners` returns it).
+def _provenance_json(winners: dict[str, np.ndarray], records: pd.DataFrame, people: int) -> np.ndarray:
+    """Provenance JSON per person code, ``{record_key: {field: rule, …}, …}``: each record that won a
+    field, once, with the fields it gave and the rule that chose each. ``winners`` is sorted by person.
 
-    Assembled by Arrow's string kernels (element-wise joins, then one join per person over list
-    offsets), not a Python format call per fragment: a million people have ten million winning fields.
+    The value is not repeated (it is the person's own golden attribute) nor the source (the record key
+    starts with it): at a million people this document is most of a person's bytes, and every byte is
+    written to parquet, to the graph's CSV and into the store. Assembled by Arrow's string kernels over
+    list offsets, not a Python format call per fragment: a million people have ten million winning
+    fields.
     """
-    quote = encode_basestring  # what json.dumps(ensure_ascii=False) does to a str, in C
     documents = np.full(people, "{}", dtype=object)
-    if not len(texts):
+    if not len(winners["person"]):
         return documents
-    # field and rule are fixed identifiers; value, record key and source come from the data and are quoted,
-    # each record's key and source once however many fields it wins.
-    rows, row_code = np.unique(winners["row"], return_inverse=True)
-    origin = pa.array(
-        (
-            ',"record_key":'
-            + records["record_key"].astype(str).iloc[rows].map(quote)
-            + ',"source":'
-            + records["source"].astype(str).iloc[rows].map(quote)
-            + ',"rule":"'
-        ).to_numpy(),
-        type=pa.large_string(),  # 64-bit offsets: ten million fragments pass 2 GB at a few million people
-    ).take(pa.array(row_code))
-    opening = pa.array([f'"{name}":{{"value":' for name in PERSON_FIELDS], type=pa.large_string())
-    opening = opening.take(pa.array(winners["field"]))
-    values = pa.array([quote(v) for v in texts.tolist()], type=pa.large_string())
-    rule = pa.array(winners["rule"].astype(str), type=pa.large_string())
+    order = np.lexsort((winners["field"], winners["row"], winners["person"]))
+    person, row, field_code = winners["person"][order], winners["row"][order], winners["field"][order]
     text = partial(pa.scalar, type=pa.large_string())
-    fragments = pc.binary_join_element_wise(opening, values, origin, rule, text('"}'), text(""))
-    starts = _group_starts(winners["person"])
-    offsets = pa.array(np.append(starts, len(fragments)), pa.int64())
-    per_person = pa.LargeListArray.from_arrays(offsets, fragments)
+    # field and rule are fixed identifiers: no quoting needed. The record key comes from the data.
+    names = pa.array([f'"{name}":"' for name in PERSON_FIELDS], type=pa.large_string())
+    rules = pa.array(winners["rule"][order].astype(str), type=pa.large_string())
+    fragments = pc.binary_join_element_wise(names.take(pa.array(field_code)), rules, text('"'), text(""))
+    records_at = _group_starts(person, row)
+    per_record = _grouped(fragments, records_at)
+    keys = records["record_key"].astype(str).to_numpy()[row[records_at]]
+    quoted = pa.array([encode_basestring(key) for key in keys.tolist()], type=pa.large_string())
+    entries = pc.binary_join_element_wise(
+        quoted, text(":{"), pc.binary_join(per_record, text(",")), text("}"), text("")
+    )
+    people_at = _group_starts(person[records_at])
+    per_person = _grouped(entries, people_at)
     joined = pc.binary_join_element_wise(
         text("{"), pc.binary_join(per_person, text(",")), text("}"), text("")
     )
-    documents[winners["person"][starts]] = joined.to_numpy(zero_copy_only=False)
+    documents[person[records_at][people_at]] = joined.to_numpy(zero_copy_only=False)
     return documents
+
+
+def _grouped(values: pa.Array, starts: np.ndarray) -> pa.LargeListArray:
+    """``values`` cut into consecutive groups beginning at ``starts`` (the first is 0)."""
+    offsets = pa.array(np.append(starts, len(values)), pa.int64())
+    return pa.LargeListArray.from_arrays(offsets, values)
 
 
 def golden_records(
@@ -310,5 +314,5 @@ def golden_records(
     worker_rows = (~is_family_row(records)).to_numpy(dtype=np.float64)
     table["is_worker"] = np.bincount(person, weights=worker_rows, minlength=len(people)) > 0
     table["record_count"] = np.bincount(person, minlength=len(people)).astype(np.int64)
-    table["provenance"] = _provenance_json(winners, texts, records, len(people))
+    table["provenance"] = _provenance_json(winners, records, len(people))
     return pd.DataFrame(table)[list(PERSON_COLUMNS)]

@@ -25,6 +25,7 @@ from graph.load import load_linked
 from graph.queries.gateway_candidates import load_candidates
 from linkage.canonical import COLUMNS, PERSON_FIELDS
 from linkage.linked import CANDIDATE_COLUMNS, PERSON_COLUMNS, RECORDS_COLUMNS
+from linkage.provenance import provenance_json
 from linkage.review import candidate_id
 
 GIVEN = ("SITI", "DEWI", "NUR", "SRI", "RINA", "WATI", "ANI", "YULI", "TUTI", "LILIS")
@@ -67,17 +68,13 @@ def _person(person_id: str, records: list[dict[str, object]], *, worker: bool) -
     first = records[0]
     fields = [f for f in PERSON_COLUMNS if f in PERSON_FIELDS]
     golden: dict[str, str] = {f: next((str(r[f]) for r in records if r[f]), "") for f in fields}
-    provenance = {
-        f: {"value": v, "record_key": first["record_key"], "source": first["source"], "rule": "authority"}
-        for f, v in golden.items()
-        if v
-    }
+    provenance = provenance_json({f: (str(first["record_key"]), "authority") for f, v in golden.items() if v})
     return {
         "person_id": person_id,
         **golden,
         "is_worker": worker,
         "record_count": len(records),
-        "provenance": json.dumps(provenance),
+        "provenance": provenance,
     }
 
 

@@ -144,7 +144,9 @@ def masked_json(text: str) -> str:
 
 
 def mask_provenance_json(text: str) -> str:
-    """The golden record's provenance (``{field: {"value": …, …}}``) with identifier values masked."""
+    """The golden record's provenance with identifier values masked. The current layout
+    (``{record_key: {field: rule}}``, ``linkage.provenance``) holds no values; the earlier one
+    (``{field: {"value": …, …}}``) does."""
     chosen = _json_object(text)
     if chosen is None:
         return scrub_text(text)

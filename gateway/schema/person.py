@@ -8,6 +8,7 @@ from enum import Enum
 import strawberry
 
 from graph.queries.gateway_io import Row
+from linkage.canonical import PERSON_FIELDS
 
 from ..auth.permissions import READ_PEOPLE, require
 from ..context import Info
@@ -140,7 +141,8 @@ class Person:
         description="Per field: the value chosen, the record and source it came from, the rule.",
     )
     def provenance(self) -> list[FieldProvenance]:
-        return provenance_from_json(self.provenance_json)
+        golden = {name: getattr(self, name, None) for name in PERSON_FIELDS}
+        return provenance_from_json(self.provenance_json, golden)
 
     @strawberry.field(description="What each silo said about this person (source, recordId, raw values).")
     async def source_records(self, info: Info) -> list[SourceRecord]:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Mapping
+from typing import Any
 
 import strawberry
 
 from graph.extract import camel
 from graph.queries.gateway_io import Row
 from linkage.canonical import PERSON_FIELDS
+from linkage.provenance import field_origins
 
 from ..auth.permissions import READ_PEOPLE, require
 from ..context import Info
@@ -67,15 +69,15 @@ class FieldProvenance:
     rule: str | None = strawberry.field(description="Survivorship criterion that decided, e.g. authority.")
 
 
-def provenance_from_json(text: str | None) -> list[FieldProvenance]:
-    chosen = json.loads(text) if text else {}
+def provenance_from_json(text: str | None, golden: Mapping[str, Any]) -> list[FieldProvenance]:
+    """``golden``: the person's values by field (snake case); the provenance names them, not repeats them."""
     return [
         FieldProvenance(
-            field=camel(name),
-            value=entry.get("value"),
-            record_key=entry.get("record_key"),
-            source=entry.get("source"),
-            rule=entry.get("rule"),
+            field=camel(origin.field),
+            value=origin.value,
+            record_key=origin.record_key,
+            source=origin.source,
+            rule=origin.rule,
         )
-        for name, entry in chosen.items()
+        for origin in field_origins(text, golden)
     ]

@@ -227,7 +227,7 @@ def test_a_relationship_to_no_node_is_refused_not_written(tmp_path: Path) -> Non
     g = GraphColumns(run="r", folder=tmp_path)
     g.add_nodes("Phone", pa.array(["+62811"]), {})
     g.add_nodes("Person", pa.array(["P1"]), {})
+    g.relate("HAS_PHONE", "Person", "Phone", pa.array(["P1"]), pa.array(["+62899"]))
     with pytest.raises(BulkCsvError, match="ends at Phone \\+62899, which is no node"):
-        g.relate("HAS_PHONE", "Person", "Phone", pa.array(["P1"]), pa.array(["+62899"]))
-    g.discard()
+        g.close(LOAD_RUN)
     assert not list(tmp_path.glob("relationships-*.csv"))

@@ -9,6 +9,7 @@ import pandas as pd
 
 from linkage.golden import SurvivorshipRules, golden_records
 from linkage.linked import PERSON_COLUMNS
+from linkage.provenance import field_origins
 from tests.unit.canonical_rows import canonical_rows
 
 TRUST = SurvivorshipRules(
@@ -21,8 +22,15 @@ def _golden(records: pd.DataFrame, persons: list[str] | None = None) -> pd.DataF
     return golden_records(records, ids, TRUST).set_index("person_id")
 
 
-def _why(person: pd.Series | pd.DataFrame, field: str) -> dict[str, str]:
-    return dict(json.loads(str(person["provenance"]))[field])
+def _why(person: pd.Series, field: str) -> dict[str, str | None]:
+    origins = {o.field: o for o in field_origins(str(person["provenance"]), person.to_dict())}
+    chosen = origins[field]
+    return {
+        "value": chosen.value,
+        "record_key": chosen.record_key,
+        "source": chosen.source,
+        "rule": chosen.rule,
+    }
 
 
 def test_dukcapil_is_the_authority_for_nik_and_birth_date_even_with_lower_trust() -> None:
@@ -123,7 +131,8 @@ def test_persons_table_shape_counts_and_worker_flag() -> None:
     assert not persons.loc["P-kartini", "is_worker"]
     assert persons["record_count"].to_dict() == {"P-karto": 2, "P-kartini": 2}
     assert persons.loc["P-kartini", "nik"] == ""
-    assert "nik" not in json.loads(str(persons.loc["P-kartini", "provenance"]))
+    kartini = persons.loc["P-kartini"]
+    assert "nik" not in {o.field for o in field_origins(str(kartini["provenance"]), kartini.to_dict())}
 
 
 def test_provenance_is_valid_json_for_any_text() -> None:
@@ -132,6 +141,9 @@ def test_provenance_is_valid_json_for_any_text() -> None:
         {"source": "bpjs", "record_id": 'x"1', "address": address, "full_name": "Ai'nun"}
     )
     person = _golden(records).loc["P-1"]
+    assert json.loads(str(person["provenance"])) == {
+        'bpjs:x"1': {"full_name": "only_value", "address": "only_value"}
+    }
     assert _why(person, "address") == {
         "value": address,
         "record_key": 'bpjs:x"1',
