@@ -82,3 +82,29 @@ def extreme(frame: pd.DataFrame, keys: list[str], column: str, how: str) -> pd.S
     table = pa.Table.from_pandas(frame[[*keys, column]], preserve_index=False)
     result = table.group_by(keys).aggregate([(column, how)]).to_pandas(types_mapper=pd.ArrowDtype)
     return result.set_index(keys)[f"{column}_{how}"].rename(column)
+
+
+def member_lists(table: pa.Table, keys: list[str], member: str, max_members: int = 62) -> pa.Table:
+    """One row per distinct ``keys``, with ``<member>_list``: the distinct ``member`` values that
+    combination has, sorted. Members are few (the sources that said a phone): each is given a bit, and
+    a group's sum of distinct bits names its set, where sorting millions of string rows would cost
+    seconds at a million people. Past ``max_members`` distinct values (an int64 holds 62 bits
+    safely), it sorts."""
+    names = pc.unique(table[member]).sort()
+    if len(names) > max_members:
+        distinct = table.group_by([*keys, member], use_threads=False).aggregate([])
+        ordered = distinct.sort_by([(c, "ascending") for c in (*keys, member)])
+        return ordered.group_by(keys, use_threads=False).aggregate([(member, "list")])
+    position = pc.index_in(table[member], value_set=names).cast(pa.int64())
+    bits = pa.table({**{k: table[k] for k in keys}, "bit": pc.shift_left(1, position)})
+    distinct = bits.group_by([*keys, "bit"], use_threads=False).aggregate([])
+    sets = distinct.group_by(keys, use_threads=False).aggregate([("bit", "sum")])
+    masks, code = np.unique(sets["bit_sum"].to_numpy(), return_inverse=True)
+    members = names.to_pylist()
+    lists = pa.array(
+        [[n for i, n in enumerate(members) if mask >> i & 1] for mask in masks.tolist()],
+        pa.list_(pa.string()),
+    )
+    return sets.drop_columns(["bit_sum"]).append_column(
+        f"{member}_list", lists.take(pa.array(code.reshape(-1)))
+    )

@@ -34,7 +34,7 @@ from linkage.canonical import PERSON_FIELDS
 
 from . import identity
 from .bulk_columns import GraphColumns, Property, absent_if_empty, image_columns, joined_array, strings
-from .bulk_frame_tools import TEXT, clean, dates, mode_of, or_none, per_distinct, text
+from .bulk_frame_tools import TEXT, clean, dates, member_lists, mode_of, or_none, per_distinct, text
 from .bulk_frames_events import complaints, decisions, family, office_visits, placements
 from .bulk_image import STEP_IMAGES, GraphImage
 from .extract import _RECORD_PROPERTIES, Extraction, camel
@@ -204,10 +204,7 @@ def _identifiers(g: GraphColumns, rec: pd.DataFrame) -> None:
         said = pa.table(
             {"person": pa.array(rec["person_id"]), "key": pa.array(values), "source": pa.array(rec["source"])}
         )
-        said = said.filter(pc.not_equal(said["key"], ""))
-        distinct = said.group_by(["person", "key", "source"]).aggregate([])
-        table = distinct.sort_by([("person", "ascending"), ("key", "ascending"), ("source", "ascending")])
-        ties = table.group_by(["person", "key"], use_threads=False).aggregate([("source", "list")])
+        ties = member_lists(said.filter(pc.not_equal(said["key"], "")), ["person", "key"], "source")
         g.rows_per_step[step] = ties.num_rows
         g.add_nodes(label, pc.unique(ties["key"]), {})
         sources = {"sources": joined_array(f"{rel_type}.sources", ties["source_list"])}

@@ -7,6 +7,7 @@ columns, so a bad input never leaves a half-loaded graph behind.
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,27 +93,31 @@ def read_linked(
     if not linked_dir.is_dir():
         raise LinkedInputError(f"{linked_dir}: not a folder")
     records_path, persons_path = linked_dir / RECORDS_FILE, linked_dir / PERSONS_FILE
-    records = _read_parquet(records_path, RECORDS_COLUMNS, arrow_columns)
-    persons = _read_parquet(persons_path, PERSON_COLUMNS, arrow_columns)
     decisions_path = linked_dir / DECISIONS_FILE
-    inputs = [records_path, persons_path, regions_file]
-    if decisions_path.is_file():
-        decisions = _read_csv(decisions_path, DECISION_COLUMNS)
-        inputs.append(decisions_path)
-    else:
-        decisions = pd.DataFrame({c: pd.Series(dtype=str) for c in DECISION_COLUMNS})
-    regions = _read_csv(regions_file, REGION_COLUMNS)
-    if arrow_columns:
-        _check_arrow_consistency(records, persons, records_path)
-    else:
-        _check_consistency(records, persons, records_path)
-    return LinkedOutput(
-        records=records,
-        persons=persons,
-        decisions=decisions,
-        regions=regions,
-        run_id=_file_hash(inputs),
-    )
+    has_decisions = decisions_path.is_file()
+    inputs = [records_path, persons_path, regions_file, *([decisions_path] if has_decisions else [])]
+    # The run id is hashed while the files are read: hashlib and the parquet reader both let go of the
+    # GIL (~1 s at a million people). A missing file is reported by its reader, not by the hash.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="run-id") as pool:
+        run_id = pool.submit(_file_hash, inputs)
+        records = _read_parquet(records_path, RECORDS_COLUMNS, arrow_columns)
+        persons = _read_parquet(persons_path, PERSON_COLUMNS, arrow_columns)
+        if has_decisions:
+            decisions = _read_csv(decisions_path, DECISION_COLUMNS)
+        else:
+            decisions = pd.DataFrame({c: pd.Series(dtype=str) for c in DECISION_COLUMNS})
+        regions = _read_csv(regions_file, REGION_COLUMNS)
+        if arrow_columns:
+            _check_arrow_consistency(records, persons, records_path)
+        else:
+            _check_consistency(records, persons, records_path)
+        return LinkedOutput(
+            records=records,
+            persons=persons,
+            decisions=decisions,
+            regions=regions,
+            run_id=run_id.result(),
+        )
 
 
 def _check_arrow_consistency(records: pd.DataFrame, persons: pd.DataFrame, records_path: Path) -> None:
