@@ -3,7 +3,8 @@ writes it): which record gave each golden value, its source, and the survivorshi
 
 The document is keyed by record, ``{"dukcapil:3201…": {"nik": "authority", …}, …}``. The value itself
 is the person's golden attribute, and the source is the record key up to its first ``:``
-(``linkage.canonical``: ``record_key = "<source>:<record_id>"``). Output of earlier versions, keyed by
+(``linkage.canonical``: ``record_key = "<source>:<record_id>"``, and a source name has no ``:``,
+``linkage.manifest``). Output of earlier versions, keyed by
 field (``{"nik": {"value", "record_key", "source", "rule"}, …}``), is read too, so a graph loaded
 before the change still shows its provenance.
 """
