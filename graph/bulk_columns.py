@@ -211,8 +211,8 @@ class GraphColumns:
 
     A label's node file is written once no later step can add to it (``finish``), after which only its
     keys stay in memory (for ``exists`` and the relationship ends). So the largest files (source records,
-    persons) never wait in memory for the rest of the graph. Relationships (keys only, ~0.4 GB at 1M)
-    wait for ``close``: their ends are numbered then, one lookup per label for all types together.
+    persons) never wait in memory for the rest of the graph. Relationships wait for ``close`` (their key
+    columns, not files): their ends are numbered then, one lookup per label for all types together.
 
     The files are written by one background thread while the next steps are built: pyarrow formats
     CSV without the GIL, so the two can overlap on a second core (at 1M it saved ~1 s of ~49: most
@@ -333,9 +333,10 @@ class GraphColumns:
         ids = _array(self.nodes[label].ids)
         whole = [len(part) == len(ids) and part.equals(ids) for part in parts]
         looked_up = [part for part, same in zip(parts, whole, strict=True) if not same]
-        positions = pc.index_in(pa.concat_arrays(looked_up), value_set=ids) if looked_up else pa.array([])
+        keys = pa.concat_arrays(looked_up) if looked_up else pa.array([], pa.string())
+        positions = pc.index_in(keys, value_set=ids)
         if positions.null_count:
-            missing = pa.concat_arrays(looked_up).filter(pc.is_null(positions))[0]
+            missing = keys.filter(pc.is_null(positions))[0]
             raise BulkCsvError(f"a relationship ends at {label} {missing}, which is no node")
         positions = positions.cast(pa.int64())
         numbered: list[pa.Array] = []
