@@ -59,6 +59,23 @@ def _move(rel_type: str, outgoing: bool, keys: tuple[str, ...]) -> str:
 }}"""
 
 
+def _joined_names(names: str) -> str:
+    """Cypher for the distinct non-empty strings of the list ``names``, sorted and " | "-joined as the
+    loader writes ``knownNames``; null when there are none."""
+    ordered = (
+        f"COLLECT {{ UNWIND {names} AS name WITH DISTINCT name WHERE name <> '' RETURN name ORDER BY name }}"
+    )
+    joined = f"reduce(s = '', name IN {ordered} | s + CASE WHEN s = '' THEN '' ELSE ' | ' END + name)"
+    return f"nullIf({joined}, '')"
+
+
+# Name search reads knownNames only, so every write of a person keeps it complete.
+_KNOWN_NAMES_OF_BOTH: Final = _joined_names(  # the merge's survivor: every name of both persons
+    "split(coalesce(keep.knownNames, ''), ' | ') + split(coalesce(gone.knownNames, ''), ' | ')"
+    " + [coalesce(keep.fullName, '')]"
+)
+_KNOWN_NAMES_OF_MOVING: Final = _joined_names("[s IN moving | coalesce(s.fullName, '')]")  # split-off
+
 _MATCH = (
     """
 OPTIONAL MATCH (ls:SourceRecord {key: $left})-[:RESOLVES_TO]->(lp:Person)
@@ -84,7 +101,10 @@ CALL (keep, gone, problem) {
     + ", ".join(f"keep.{name} = coalesce(keep.{name}, gone.{name})" for name in _GOLDEN)
     + """,
       keep.isWorker = coalesce(keep.isWorker, false) OR coalesce(gone.isWorker, false),
-      keep.recordCount = COUNT { (keep)<-[:RESOLVES_TO]-() }
+      keep.recordCount = COUNT { (keep)<-[:RESOLVES_TO]-() },
+      keep.knownNames = """
+    + _KNOWN_NAMES_OF_BOTH
+    + """
   FOREACH (_ IN CASE WHEN keep.isWorker THEN [1] ELSE [] END | SET keep:Worker)
   DETACH DELETE gone
 }
@@ -103,7 +123,8 @@ RETURN problem, keep.personId AS survivorId,
 """
 )
 
-_UNMERGE = """
+_UNMERGE = (
+    """
 OPTIONAL MATCH (s:SourceRecord)-[:RESOLVES_TO]->(old:Person) WHERE s.key IN $keys
 WITH collect(DISTINCT old) AS olds, collect(s) AS moving
 WITH moving, CASE WHEN size(olds) = 1 THEN olds[0] END AS old
@@ -122,7 +143,11 @@ CALL (moving, old, problem) {
       new.phone = first.phone, new.passportNumber = first.passportNumber,
       new.regionCode = first.regionCode, new.kkNumber = first.kkNumber,
       new.birthDate = CASE WHEN first.birthDate =~ '\\d{4}-\\d{2}-\\d{2}' THEN date(first.birthDate) END,
-      new.isWorker = old.isWorker, new.recordCount = size(moving)
+      new.isWorker = old.isWorker, new.recordCount = size(moving),
+      // The old person keeps its names (a superset) until the next linkage run recomputes them.
+      new.knownNames = """
+    + _KNOWN_NAMES_OF_MOVING
+    + """
   FOREACH (_ IN CASE WHEN old.isWorker THEN [1] ELSE [] END | SET new:Worker)
   SET old.recordCount = old.recordCount - size(moving)
   WITH moving, old, new
@@ -141,6 +166,7 @@ CALL (moving, old, problem) {
 }
 RETURN problem, old.personId AS fromPersonId
 """
+)
 
 
 @dataclass(frozen=True)

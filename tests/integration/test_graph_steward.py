@@ -9,7 +9,7 @@ from neo4j import Driver
 
 from graph.identity import split_person_id
 from graph.load import load_linked
-from graph.queries import persons, timeline
+from graph.queries import persons, search, timeline
 from graph.queries.steward import (
     MatchDecision,
     StewardConflict,
@@ -48,6 +48,9 @@ def test_match_keeps_the_person_with_more_records_and_moves_everything(world: Dr
     (siti,) = persons.persons_by_id(world, ["P1"])
     assert siti.properties["recordCount"] == 4
     assert siti.properties["fullName"] == "SITI AMINAH"  # the survivor's golden values stay
+    # Name search (knownNames only) finds the survivor under the absorbed person's name too.
+    assert siti.properties["knownNames"] == "DEWI LESTARI | SITI AMINAH"
+    assert [hit.person_id for hit in search.search_persons(world, "Dewi Lestari")] == ["P1"]
     # Dewi's placement and recruitment now hang on the survivor.
     assert len(timeline.placement_timeline(world, ["P1"])) == 2
     records, _, _ = world.execute_query(
@@ -76,6 +79,9 @@ def test_unmerge_splits_records_into_a_deterministic_new_person(world: Driver) -
     (old, new) = persons.persons_by_id(world, ["P1", outcome.new_person_id])
     assert (old.properties["recordCount"], new.properties["recordCount"]) == (2, 1)
     assert new.properties["nik"] == old.properties["nik"]  # copied from the split record, as the silo said
+    assert new.properties["knownNames"] == "SITI AMINAH"  # found by name search like any person
+    found = {hit.person_id for hit in search.search_persons(world, "Siti Aminah")}
+    assert found == {"P1", outcome.new_person_id}
     records, _, _ = world.execute_query(
         "MATCH (u:Unmerge)-[:SPLIT_FROM]->(a), (u)-[:SPLIT_INTO]->(b) "
         "RETURN a.personId AS a, b.personId AS b, u.recordKeys AS keys, u.note AS note"
