@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LAUNCHER := deploy/neo4j-local/target/neo4j-local.jar
+LAUNCHER_CDS := deploy/neo4j-local/target/neo4j-local.jsa
+IMPORTER_CDS := deploy/neo4j-local/target/neo4j-import.jsa
 ROUTER := deploy/router/node_modules/.bin/hive-gateway
 WEB_STAMP := web/dist/.built
 WEB_SOURCES := $(shell find web/src web/html -type f 2>/dev/null) web/build.mjs web/package.json web/tsconfig.json
@@ -18,7 +20,7 @@ demo: setup
 test: setup browser lint typecheck
 	$(BIN)/python -m pytest -ra $(PYTEST_ARGS)
 
-setup: prereqs $(STAMP) $(LAUNCHER) $(ROUTER) $(WEB_STAMP)
+setup: prereqs $(STAMP) $(LAUNCHER) $(LAUNCHER_CDS) $(IMPORTER_CDS) $(ROUTER) $(WEB_STAMP)
 
 prereqs:
 	@PYTHON=$(PYTHON) scripts/check-prereqs.sh
@@ -32,6 +34,14 @@ $(STAMP): pyproject.toml constraints.txt
 
 $(LAUNCHER): deploy/neo4j-local/pom.xml $(shell find deploy/neo4j-local/src -name '*.java')
 	cd deploy/neo4j-local && mvn -B -q package -DskipTests
+
+# Class-data-sharing archives (graph/jvm_archive.py): one training run per launcher build, ~30 s in all,
+# so every later Neo4j start and import loads its classes faster. A failed training only warns.
+$(LAUNCHER_CDS): $(LAUNCHER) | $(STAMP)
+	$(BIN)/python -c 'from graph.local_server import launcher_archive; launcher_archive()'
+
+$(IMPORTER_CDS): $(LAUNCHER) | $(STAMP)
+	$(BIN)/python -c 'from graph.bulk_import import importer_archive; importer_archive()'
 
 # The federation router (Hive Gateway) and the pages, both from committed npm lockfiles.
 $(ROUTER): deploy/router/package-lock.json

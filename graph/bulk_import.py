@@ -23,7 +23,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Final
@@ -32,6 +32,7 @@ from .bulk_csv import ImportFiles
 from .bulk_frame_tools import read_linked_columns
 from .bulk_frames import build_columns
 from .connection import Neo4jSettings, connect
+from .jvm_archive import ensure_archive, java_runtime
 from .linked_input import REGIONS_FILE, LinkedOutput
 from .local_server import LAUNCHER_DIR, LocalNeo4j, build_launcher
 from .local_store import StoreInUse, count_store, store_locked
@@ -41,6 +42,8 @@ DATABASE: Final = "neo4j"  # Community serves one user database, the default one
 IMPORTER_CLASS: Final = "org.neo4j.cli.AdminTool"
 CONTAINER_FOLDER: Final = PurePosixPath("/import")
 ASIDE_DIR: Final = "replaced-by-bulk-import"  # beside data/, holds the old database during an import
+IMPORTER_LIB: Final = LAUNCHER_DIR / "target" / "lib"
+IMPORTER_ARCHIVE: Final = LAUNCHER_DIR / "target" / "neo4j-import.jsa"
 
 
 class BulkImportError(RuntimeError):
@@ -112,20 +115,51 @@ def _import_full(overwrite: bool) -> list[str]:
     return ["database", "import", "full", DATABASE, f"--overwrite-destination={str(overwrite).lower()}"]
 
 
-def importer_command(files: ImportFiles, *, overwrite: bool, heap: str, memory: str) -> list[str]:
-    """``neo4j-admin database import full`` from the launcher's jars (built if needed)."""
+def importer_command(
+    files: ImportFiles,
+    *,
+    overwrite: bool,
+    heap: str,
+    memory: str,
+    class_archive: Path | None = IMPORTER_ARCHIVE,
+    jvm_options: Sequence[str] = (),
+) -> list[str]:
+    """``neo4j-admin database import full`` from the launcher's jars (built if needed), with its
+    class-data-sharing archive (trained if needed) unless ``class_archive`` is None."""
     build_launcher()
+    archive = importer_archive(class_archive) if class_archive else None
     return [
         "java",
         f"-Xmx{heap}",
+        *([f"-XX:SharedArchiveFile={archive}"] if archive else []),
+        *jvm_options,
         "-cp",
-        str(LAUNCHER_DIR / "target" / "lib" / "*"),  # Java expands the wildcard itself
+        str(IMPORTER_LIB / "*"),  # Java expands the wildcard itself
         IMPORTER_CLASS,
         *_import_full(overwrite),
         f"--max-off-heap-memory={memory}",  # default 90% of free RAM: too greedy on a shared machine
         f"--report-file={files.folder / 'import.report'}",  # default: import.report in the cwd
         *files.importer_arguments(),
     ]
+
+
+def importer_archive(archive: Path = IMPORTER_ARCHIVE) -> Path | None:
+    """The importer's class-data-sharing archive, trained now (one tiny import, a few seconds) if it
+    is missing or older than the jars; ``None`` when that failed (logged once)."""
+    build_launcher()
+    inputs = [*IMPORTER_LIB.glob("*.jar"), *java_runtime()]
+    return ensure_archive(archive, inputs, _train_importer)
+
+
+def _train_importer(dump_to: Path) -> None:
+    # Two labelled nodes and a relationship run every importer stage; the archive is written at exit.
+    with tempfile.TemporaryDirectory(prefix="satu-atap-cds-") as tmp:
+        folder = Path(tmp)
+        (folder / "nodes.csv").write_text("id:ID,name,:LABEL\n1,a,Person\n2,b,Person\n")
+        (folder / "rels.csv").write_text(":START_ID,:END_ID,:TYPE\n1,2,KNOWS\n")
+        files = ImportFiles(folder, nodes=[folder / "nodes.csv"], relationships=[folder / "rels.csv"])
+        dump = (f"-XX:ArchiveClassesAtExit={dump_to}", "-Xlog:cds*=error")
+        _run_importer(files, folder / "home", heap="256m", memory="64m", class_archive=None, jvm_options=dump)
 
 
 def _database_dir(data_dir: Path) -> Path:
@@ -156,8 +190,18 @@ def _check_target(data_dir: Path, overwrite: bool) -> bool:
     return True  # an empty store (a server was started once): replacing it loses nothing
 
 
-def _run_importer(files: ImportFiles, data_dir: Path, *, heap: str, memory: str) -> None:
-    command = importer_command(files, overwrite=False, heap=heap, memory=memory)
+def _run_importer(
+    files: ImportFiles,
+    data_dir: Path,
+    *,
+    heap: str,
+    memory: str,
+    class_archive: Path | None = IMPORTER_ARCHIVE,
+    jvm_options: Sequence[str] = (),
+) -> None:
+    command = importer_command(
+        files, overwrite=False, heap=heap, memory=memory, class_archive=class_archive, jvm_options=jvm_options
+    )
     data_dir.mkdir(parents=True, exist_ok=True)  # NEO4J_HOME must exist
     # Our own config dir, so a NEO4J_CONF of the environment (another installation) is never read.
     conf = files.folder / "conf"

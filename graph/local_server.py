@@ -2,8 +2,9 @@
 
 The launcher lives in ``deploy/neo4j-local`` (a small Maven project). It is built once into
 ``deploy/neo4j-local/target`` (jar + lib/, so later runs are offline) and started on a free loopback
-port. The child is tied to us: it is stopped on ``stop()``, at interpreter exit, and — because it
-watches its stdin — also when we die without cleaning up (SIGKILL), so no orphaned Java is left.
+port, mapping a class-data-sharing archive trained once per build (``graph.jvm_archive``) when it can.
+The child is tied to us: it is stopped on ``stop()``, at interpreter exit, and — because it watches
+its stdin — also when we die without cleaning up (SIGKILL), so no orphaned Java is left.
 """
 
 from __future__ import annotations
@@ -20,9 +21,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .jvm_archive import ensure_archive, java_runtime
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LAUNCHER_DIR = PROJECT_ROOT / "deploy" / "neo4j-local"
 LAUNCHER_JAR = LAUNCHER_DIR / "target" / "neo4j-local.jar"
+LAUNCHER_ARCHIVE = LAUNCHER_DIR / "target" / "neo4j-local.jsa"
 READY_PREFIX = "NEO4J_READY "
 ERROR_PREFIX = "NEO4J_ERROR "
 
@@ -64,6 +68,33 @@ def build_launcher(*, quiet: bool = True) -> Path:
     return LAUNCHER_JAR
 
 
+def launcher_inputs() -> list[Path]:
+    """What a launcher archive is only valid for: the jar, the jars it loads, the JDK."""
+    return [LAUNCHER_JAR, *(LAUNCHER_DIR / "target" / "lib").glob("*.jar"), *java_runtime()]
+
+
+def launcher_archive(archive: Path = LAUNCHER_ARCHIVE) -> Path | None:
+    """The launcher's class-data-sharing archive, trained now (one start and stop, ~25 s) if it is
+    missing or older than the jars; ``None`` when that failed (logged once), so start without it."""
+    build_launcher()
+    return ensure_archive(archive, launcher_inputs(), _train_launcher)
+
+
+def _train_launcher(dump_to: Path) -> None:
+    # An empty store exercises the whole start; the JVM writes the archive at its normal exit.
+    with tempfile.TemporaryDirectory(prefix="satu-atap-cds-") as data:
+        server = LocalNeo4j(
+            data_dir=Path(data),
+            class_archive=None,
+            jvm_options=(f"-XX:ArchiveClassesAtExit={dump_to}", "-Xlog:cds*=error"),
+        )
+        server.start()
+        server.stop(timeout=300)  # writing the ~100 MB archive follows the shutdown
+        status = server.process.returncode if server.process else None
+        if status != 128 + signal.SIGTERM:  # Java's exit status after SIGTERM and its shutdown hooks
+            raise LocalNeo4jError(f"training run exited with status {status}\n{server._tail()}")
+
+
 def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((host, 0))
@@ -81,17 +112,23 @@ class LocalNeo4j:
     page_cache_mib: int = 64
     heap: str = "768m"
     tx_timeout_s: int = 0
+    class_archive: Path | None = LAUNCHER_ARCHIVE  # None: start without class-data sharing
+    jvm_options: tuple[str, ...] = ()
     process: subprocess.Popen[str] | None = field(default=None, repr=False)
     uri: str = ""
     _log: list[str] = field(default_factory=list, repr=False)
 
     def command(self, port: int, *, watch_stdin: bool = True) -> list[str]:
-        """The launcher's command line (builds the jar if needed); ``watch_stdin`` ties it to its parent."""
+        """The launcher's command line (builds the jar and its archive if needed); ``watch_stdin`` ties
+        it to its parent."""
         jar = build_launcher()
+        archive = launcher_archive(self.class_archive) if self.class_archive else None
         return [
             "java",
             f"-Xmx{self.heap}",
             "-XX:+UseSerialGC",
+            *([f"-XX:SharedArchiveFile={archive}"] if archive else []),
+            *self.jvm_options,
             f"-Dneo4j.watch_stdin={str(watch_stdin).lower()}",
             f"-Dneo4j.data={self.data_dir}",
             f"-Dneo4j.host={self.host}",
