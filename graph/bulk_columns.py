@@ -317,7 +317,11 @@ class GraphColumns:
         for rels in self._relationships:
             ends[rels.start_label].append(_array(rels.starts))
             ends[rels.end_label].append(_array(rels.ends))
-        numbered = {label: iter(self._row_numbers(label, keys)) for label, keys in ends.items()}
+        # The labels' lookups are independent and ``index_in`` releases the GIL: two run at a time
+        # (Person's, the largest, beside the others).
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="bulk-ends") as lookups:
+            parts = lookups.map(self._row_numbers, ends.keys(), ends.values())
+            numbered = {label: iter(label_parts) for label, label_parts in zip(ends, parts, strict=True)}
         for rels in self._relationships:
             pair = [next(numbered[rels.start_label]), next(numbered[rels.end_label])]
             self._write(
@@ -367,6 +371,45 @@ class GraphColumns:
         self.files.nodes.sort()
         self.files.relationships.sort()
         return self.files
+
+
+@dataclass
+class GraphChanges:
+    """What one step does to a ``GraphColumns``, recorded to be applied later (``apply_to``).
+
+    A step can then compute its columns on a worker thread while the main thread applies the steps
+    before it: ``GraphColumns`` is only touched by one thread, in the loader's order, which the MERGE
+    rules need (``add_keys`` appends to nodes an earlier step wrote). Keys become arrow strings here,
+    in the worker."""
+
+    run: str
+    rows_per_step: dict[str, int] = field(default_factory=dict)
+    _changes: list[Callable[[GraphColumns], None]] = field(default_factory=list)
+
+    def add_nodes(self, label: str, ids: Any, properties: Properties, labels: pa.Array | None = None) -> None:
+        keys = strings(ids)
+        self._changes.append(lambda g: g.add_nodes(label, keys, properties, labels))
+
+    def add_keys(self, label: str, keys: Any, *, stamped: bool) -> None:
+        merged = strings(keys)
+        self._changes.append(lambda g: g.add_keys(label, merged, stamped=stamped))
+
+    def relate(
+        self,
+        rel_type: str,
+        start: str,
+        end: str,
+        starts: Any,
+        ends: Any,
+        properties: Properties | None = None,
+    ) -> None:
+        pair = strings(starts), strings(ends)
+        self._changes.append(lambda g: g.relate(rel_type, start, end, *pair, properties))
+
+    def apply_to(self, g: GraphColumns) -> None:
+        for change in self._changes:
+            change(g)
+        g.rows_per_step.update(self.rows_per_step)
 
 
 def image_columns(image: GraphImage) -> tuple[list[NodeColumns], list[RelationshipColumns]]:

@@ -23,8 +23,10 @@ per office, ``bulk_image``): their rules (office names matched against region na
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Final
+from typing import Concatenate, Final, ParamSpec
 
 import pandas as pd
 import pyarrow as pa
@@ -33,7 +35,15 @@ import pyarrow.compute as pc
 from linkage.canonical import PERSON_FIELDS
 
 from . import identity
-from .bulk_columns import GraphColumns, Property, absent_if_empty, image_columns, joined_array, strings
+from .bulk_columns import (
+    GraphChanges,
+    GraphColumns,
+    Property,
+    absent_if_empty,
+    image_columns,
+    joined_array,
+    strings,
+)
 from .bulk_frame_tools import TEXT, clean, dates, member_lists, mode_of, or_none, per_distinct, text
 from .bulk_frames_events import complaints, decisions, family, office_visits, placements
 from .bulk_image import STEP_IMAGES, GraphImage
@@ -49,6 +59,7 @@ _OFFICE_ROW_COLUMNS: Final = (
     "broker_name",
     "broker_phone",
 )
+P = ParamSpec("P")
 
 
 def build_columns(linked: LinkedOutput, folder: Path) -> GraphColumns:
@@ -72,21 +83,54 @@ def _build(g: GraphColumns, linked: LinkedOutput) -> None:
     rec["broker_id"] = per_distinct(identity.broker_id, rec["broker_name"], rec["broker_phone"])
     reference = _reference(g, linked, rec)
     g.finish("Region", "LtsaOffice")
-    _persons(g, linked.persons, rec, reference)
-    g.finish("Person")
-    _records(g, records["row_number"], rec)
-    g.finish("SourceRecord")
-    _identifiers(g, rec)
-    g.finish("Passport", "Address")
-    _organisations(g, rec)
-    g.finish("Phone")
-    by_nik = _person_by_nik(rec)
-    placements(g, rec)
-    g.finish("Placement", "Employer")
-    family(g, rec, by_nik)
-    complaints(g, rec, by_nik)
+    # The heavy steps read only ``rec`` (no longer changed) and their inputs: two workers compute them
+    # (most arrow kernels release the GIL) while this thread applies their changes in the loader's order.
+    steps = ThreadPoolExecutor(max_workers=2, thread_name_prefix="bulk-step")
+    try:
+        persons = _computed(steps, g.run, _persons, linked.persons, rec, reference)
+        identifiers = _computed(steps, g.run, _identifiers, rec)
+        organisations = _computed(steps, g.run, _organisations, rec)
+        placed = _computed(steps, g.run, placements, rec)
+        people = _computed(steps, g.run, _family_and_complaints, rec)
+        persons.result().apply_to(g)
+        g.finish("Person")
+        _records(g, records["row_number"], rec)
+        g.finish("SourceRecord")
+        identifiers.result().apply_to(g)
+        g.finish("Passport", "Address")
+        organisations.result().apply_to(g)
+        g.finish("Phone")
+        placed.result().apply_to(g)
+        g.finish("Placement", "Employer")
+        people.result().apply_to(g)
+    finally:
+        steps.shutdown(wait=True, cancel_futures=True)  # after an error, nothing keeps computing
     office_visits(g, rec)
     decisions(g, linked.decisions)
+
+
+def _computed(
+    pool: ThreadPoolExecutor,
+    run: str,
+    step: Callable[Concatenate[GraphChanges, P], None],
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> Future[GraphChanges]:
+    """``step``'s changes to the graph, computed in ``pool``."""
+
+    def compute() -> GraphChanges:
+        changes = GraphChanges(run)
+        step(changes, *args, **kwargs)
+        return changes
+
+    return pool.submit(compute)
+
+
+def _family_and_complaints(g: GraphChanges, rec: pd.DataFrame) -> None:
+    """Two consecutive steps that share the NIK index."""
+    by_nik = _person_by_nik(rec)
+    family(g, rec, by_nik)
+    complaints(g, rec, by_nik)
 
 
 def _agency_ids(rec: pd.DataFrame) -> pd.Series:
@@ -146,7 +190,7 @@ def _reference(g: GraphColumns, linked: LinkedOutput, rec: pd.DataFrame) -> Extr
 # --- persons and their records -----------------------------------------------------------------------
 
 
-def _persons(g: GraphColumns, persons: pd.DataFrame, rec: pd.DataFrame, reference: Extraction) -> None:
+def _persons(g: GraphChanges, persons: pd.DataFrame, rec: pd.DataFrame, reference: Extraction) -> None:
     p = clean(persons, ["person_id", *PERSON_FIELDS, "is_worker", "record_count", "provenance"])
     props = {camel(f): absent_if_empty(p[f]) for f in PERSON_FIELDS}
     worker = (p["is_worker"].str.lower() == "true").to_numpy(dtype=bool)
@@ -193,7 +237,7 @@ def _records(g: GraphColumns, row_number: pd.Series, rec: pd.DataFrame) -> None:
 # --- shared identifiers and organisations ------------------------------------------------------------
 
 
-def _identifiers(g: GraphColumns, rec: pd.DataFrame) -> None:
+def _identifiers(g: GraphChanges, rec: pd.DataFrame) -> None:
     """Phones, passports, addresses: one node per value, tied to each person with its sorted sources."""
     address = per_distinct(identity.address_key, rec["address"], rec["region_code"])
     for step, label, rel_type, values in (
@@ -211,7 +255,7 @@ def _identifiers(g: GraphColumns, rec: pd.DataFrame) -> None:
         g.relate(rel_type, "Person", label, ties["person"], ties["key"], sources)
 
 
-def _organisations(g: GraphColumns, rec: pd.DataFrame) -> None:
+def _organisations(g: GraphChanges, rec: pd.DataFrame) -> None:
     agencies = rec.loc[rec["agency_id"] != "", ["agency_id", "agency_name", "agency_licence"]]
     ids = pd.Index(agencies["agency_id"].unique()).sort_values()
     name = mode_of(agencies["agency_id"], agencies["agency_name"], ids)  # "" stays "" (no ``or None``)

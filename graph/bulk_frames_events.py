@@ -13,7 +13,7 @@ import pyarrow as pa
 from linkage.canonical import PHASES
 
 from . import identity
-from .bulk_columns import GraphColumns, Property, absent_if_empty, strings
+from .bulk_columns import GraphChanges, GraphColumns, Property, absent_if_empty, strings
 from .bulk_frame_tools import TEXT, clean, dates, extreme, mode_of, per_distinct
 from .extract import _HEAD_ROLE, _PLACEMENT_FIELDS, _ROLE_TO_HEAD, camel
 
@@ -40,7 +40,7 @@ def _placement_ids(rec: pd.DataFrame) -> pd.DataFrame:
     return pl.assign(placement_id=per_distinct(identity.placement_id, pl["person_id"], anchor.astype(TEXT)))
 
 
-def placements(g: GraphColumns, rec: pd.DataFrame) -> None:
+def placements(g: GraphChanges, rec: pd.DataFrame) -> None:
     """``Extraction.placements_rows`` and the PLACEMENTS statements: a node per placement, its person,
     agency, employer and the records that describe it."""
     pl = _placement_ids(rec)
@@ -98,7 +98,7 @@ def placements(g: GraphColumns, rec: pd.DataFrame) -> None:
     g.relate("DESCRIBES", "SourceRecord", "Placement", pl["record_key"], key)
 
 
-def family(g: GraphColumns, rec: pd.DataFrame, by_nik: pd.Series) -> None:
+def family(g: GraphChanges, rec: pd.DataFrame, by_nik: pd.Series) -> None:
     """Ties from family cards (each member to the head: the smallest person ID in that role) and ties a
     record declares (to the worker whose NIK it gives)."""
     on_card = (rec["kk_number"] != "") & (rec["family_role"] != "")
@@ -127,15 +127,18 @@ def family(g: GraphColumns, rec: pd.DataFrame, by_nik: pd.Series) -> None:
         }
     )
     both = pd.concat([card_ties, said], ignore_index=True).astype(TEXT)
-    ties = pa.Table.from_pandas(both, preserve_index=False).group_by(list(both.columns)).aggregate([])
+    # Unthreaded: the groups then come in the order they first appear, whatever else runs meanwhile
+    # (the ties' order is the file's, which must not vary from one build to the next).
+    table = pa.Table.from_pandas(both, preserve_index=False)
+    ties = table.group_by(list(both.columns), use_threads=False).aggregate([])
     g.rows_per_step["family"] = ties.num_rows
     # One relationship per (from, to, relation): SET rel.basis in sorted row order leaves the largest.
-    merged = ties.group_by(["from", "to", "relation"]).aggregate([("basis", "max")])
+    merged = ties.group_by(["from", "to", "relation"], use_threads=False).aggregate([("basis", "max")])
     props = {"relation": Property(merged["relation"]), "basis": Property(merged["basis_max"])}
     g.relate("FAMILY_OF", "Person", "Person", merged["from"], merged["to"], props)
 
 
-def complaints(g: GraphColumns, rec: pd.DataFrame, by_nik: pd.Series) -> None:
+def complaints(g: GraphChanges, rec: pd.DataFrame, by_nik: pd.Series) -> None:
     filed = rec[(rec["complaint_id"] != "") | (rec["complaint_type"] != "") | (rec["complaint_text"] != "")]
     cid = ("C:" + filed["complaint_id"]).where(filed["complaint_id"] != "", "C:" + filed["record_key"])
     concerns = filed["related_nik"].map(by_nik).astype(TEXT)
