@@ -74,7 +74,7 @@ def launcher_inputs() -> list[Path]:
 
 
 def launcher_archive(archive: Path = LAUNCHER_ARCHIVE) -> Path | None:
-    """The launcher's class-data-sharing archive, trained now (one start and stop, ~25 s) if it is
+    """The launcher's class-data-sharing archive, trained now (one start and stop, ~15 s) if it is
     missing or older than the jars; ``None`` when that failed (logged once), so start without it."""
     build_launcher()
     return ensure_archive(archive, launcher_inputs(), _train_launcher)
