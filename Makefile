@@ -35,7 +35,7 @@ $(STAMP): pyproject.toml constraints.txt
 $(LAUNCHER): deploy/neo4j-local/pom.xml $(shell find deploy/neo4j-local/src -name '*.java')
 	cd deploy/neo4j-local && mvn -B -q package -DskipTests
 
-# Class-data-sharing archives (graph/jvm_archive.py): one training run per launcher build, ~30 s in all,
+# Class-data-sharing archives (graph/jvm_archive.py): one training run per launcher build, ~20 s in all,
 # so every later Neo4j start and import loads its classes faster. A failed training only warns.
 $(LAUNCHER_CDS): $(LAUNCHER) | $(STAMP)
 	$(BIN)/python -c 'from graph.local_server import launcher_archive; launcher_archive()'
