@@ -21,8 +21,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from graph.bulk_csv import ImportFiles
-from graph.bulk_import import _run_importer, importer_archive
+from graph.bulk_import import importer_archive, importer_command, run_importer, tiny_import_files
 from graph.local_server import LocalNeo4j, launcher_archive
 
 
@@ -39,12 +38,10 @@ def server_start(archive: Path | None) -> float:
 
 def tiny_import(archive: Path | None) -> float:
     with tempfile.TemporaryDirectory(prefix="cds-bench-") as tmp:
-        folder = Path(tmp)
-        (folder / "nodes.csv").write_text("id:ID,name,:LABEL\n1,a,Person\n2,b,Person\n")
-        (folder / "rels.csv").write_text(":START_ID,:END_ID,:TYPE\n1,2,KNOWS\n")
-        files = ImportFiles(folder, nodes=[folder / "nodes.csv"], relationships=[folder / "rels.csv"])
+        files = tiny_import_files(Path(tmp))
+        command = importer_command(files, overwrite=False, heap="1g", memory="1g", class_archive=archive)
         started = time.perf_counter()
-        _run_importer(files, folder / "home", heap="1g", memory="1g", class_archive=archive)
+        run_importer(files, files.folder / "home", command)
         return time.perf_counter() - started
 
 

@@ -151,15 +151,22 @@ def importer_archive(archive: Path = IMPORTER_ARCHIVE) -> Path | None:
     return ensure_archive(archive, inputs, _train_importer)
 
 
+def tiny_import_files(folder: Path) -> ImportFiles:
+    """Two labelled nodes and a relationship in ``folder``: enough to run every importer stage."""
+    (folder / "nodes.csv").write_text("id:ID,name,:LABEL\n1,a,Person\n2,b,Person\n")
+    (folder / "rels.csv").write_text(":START_ID,:END_ID,:TYPE\n1,2,KNOWS\n")
+    return ImportFiles(folder, nodes=[folder / "nodes.csv"], relationships=[folder / "rels.csv"])
+
+
 def _train_importer(dump_to: Path) -> None:
-    # Two labelled nodes and a relationship run every importer stage; the archive is written at exit.
+    # The archive is written when the importer JVM exits.
     with tempfile.TemporaryDirectory(prefix="satu-atap-cds-") as tmp:
-        folder = Path(tmp)
-        (folder / "nodes.csv").write_text("id:ID,name,:LABEL\n1,a,Person\n2,b,Person\n")
-        (folder / "rels.csv").write_text(":START_ID,:END_ID,:TYPE\n1,2,KNOWS\n")
-        files = ImportFiles(folder, nodes=[folder / "nodes.csv"], relationships=[folder / "rels.csv"])
+        files = tiny_import_files(Path(tmp))
         dump = (f"-XX:ArchiveClassesAtExit={dump_to}", "-Xlog:cds*=error")
-        _run_importer(files, folder / "home", heap="256m", memory="64m", class_archive=None, jvm_options=dump)
+        command = importer_command(
+            files, overwrite=False, heap="256m", memory="64m", class_archive=None, jvm_options=dump
+        )
+        run_importer(files, files.folder / "home", command)
 
 
 def _database_dir(data_dir: Path) -> Path:
@@ -190,18 +197,8 @@ def _check_target(data_dir: Path, overwrite: bool) -> bool:
     return True  # an empty store (a server was started once): replacing it loses nothing
 
 
-def _run_importer(
-    files: ImportFiles,
-    data_dir: Path,
-    *,
-    heap: str,
-    memory: str,
-    class_archive: Path | None = IMPORTER_ARCHIVE,
-    jvm_options: Sequence[str] = (),
-) -> None:
-    command = importer_command(
-        files, overwrite=False, heap=heap, memory=memory, class_archive=class_archive, jvm_options=jvm_options
-    )
+def run_importer(files: ImportFiles, data_dir: Path, command: list[str]) -> None:
+    """Run ``command`` (``importer_command`` for ``files``) with ``data_dir`` as its NEO4J_HOME."""
     data_dir.mkdir(parents=True, exist_ok=True)  # NEO4J_HOME must exist
     # Our own config dir, so a NEO4J_CONF of the environment (another installation) is never read.
     conf = files.folder / "conf"
@@ -255,7 +252,7 @@ def import_files(
     """
     replacing = _check_target(data_dir, overwrite)
     with _database_set_aside(data_dir, replacing):
-        _run_importer(files, data_dir, heap=heap, memory=memory)
+        run_importer(files, data_dir, importer_command(files, overwrite=False, heap=heap, memory=memory))
     return replacing
 
 
