@@ -25,6 +25,7 @@ from graph.connection import Neo4jSettings, async_driver
 from .auth.middleware import is_health_path
 from .auth.settings import AuthSettings
 from .auth.verify import TokenVerifier
+from .coalesce import ReadCoalescer
 from .graphql_app import GatewayGraphQL
 from .observability.log_format import adopt_server_loggers
 from .observability.wiring import Observability
@@ -73,6 +74,7 @@ def create_app(
     observability = observability or Observability.from_env(service_name=f"satu-atap-{subgraph}")
     observability.configure_logging()  # also installs the identifier scrubbing on the handler
     schema = build_schema(subgraph, production=is_production(), security=security)
+    coalescer = ReadCoalescer()  # one per app: concurrent requests' top-level reads share statements
     observability.instrument(schema)
     graphql = GatewayGraphQL(
         schema,
@@ -80,12 +82,14 @@ def create_app(
         graphiql=not is_production(),
         observer=observability.cypher_observer,
         read_retry_s=settings.connect_timeout_s,  # the driver's own retry window (graph.connection)
+        coalescer=coalescer,
     )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         adopt_server_loggers()  # uvicorn configured its loggers after create_app; route them through ours
         app.state.driver = async_driver(settings)
+        app.state.coalescer = coalescer  # its figures: statements sent against items asked
         # What start-up built (schema, driver, imported modules: ~120k objects) lives as long as the
         # process, yet every full collection walked it: a ~60 ms pause of every request in flight.
         # Frozen, collections only walk what requests allocate (~1 ms). Thawed at shutdown, so a

@@ -1,4 +1,5 @@
-"""What every resolver gets: the request, its Cypher runner (round-trip count) and its DataLoaders."""
+"""What every resolver gets: the request, its Cypher runner (round-trip count), its DataLoaders and
+the process's read coalescer."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from .auth.middleware import principal_of
 from .auth.principal import Principal
+from .coalesce import ReadCoalescer
 from .loaders import Loaders
 from .privacy.access_log import AccessLog
 from .runner import CypherRunner
@@ -20,6 +22,7 @@ STEWARD_HEADER = "x-ltsa-steward"  # who is deciding, when a mutation does not s
 class RequestContext:
     request: Request
     runner: CypherRunner
+    coalescer: ReadCoalescer  # the process's: top-level reads shared with concurrent requests
     loaders: Loaders = field(init=False)
     access_log: AccessLog = field(default_factory=AccessLog)  # written once, by AuditTrail
 

@@ -18,6 +18,7 @@ from strawberry.federation import Schema
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
+from .coalesce import ReadCoalescer
 from .context import RequestContext
 from .observability.cypher import UNOBSERVED, CypherObserver
 from .runner import DEFAULT_READ_RETRY_S, CypherRunner, DatabaseUnavailable
@@ -36,11 +37,13 @@ class GatewayGraphQL(GraphQL[RequestContext, None]):
         graphiql: bool,
         observer: CypherObserver = UNOBSERVED,
         read_retry_s: float = DEFAULT_READ_RETRY_S,
+        coalescer: ReadCoalescer | None = None,
     ) -> None:
         super().__init__(schema, graphql_ide="graphiql" if graphiql else None, allow_queries_via_get=False)
         self.database = database
         self.observer = observer  # times every Cypher statement of every request
         self.read_retry_s = read_retry_s  # how long a read is retried while Neo4j is unreachable
+        self.coalescer = coalescer or ReadCoalescer()  # the process's: requests' reads share statements
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -49,7 +52,7 @@ class GatewayGraphQL(GraphQL[RequestContext, None]):
         runner = CypherRunner(
             request.app.state.driver, self.database, self.observer, read_retry_s=self.read_retry_s
         )
-        return RequestContext(request=request, runner=runner)
+        return RequestContext(request=request, runner=runner, coalescer=self.coalescer)
 
     async def process_result(
         self, request: Request | WebSocket, result: ExecutionResult

@@ -14,6 +14,8 @@ names) whenever the operation asks for ``sourceRecords`` (``provenance``, any su
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import partial
 from typing import Final
 
 import strawberry
@@ -33,6 +35,7 @@ from graph.queries.gateway_projection import (
 from graph.queries.persons import person_view
 
 from .context import Info
+from .runner import CypherRunner
 from .schema.person import Person
 from .selection import Fragments, fields_of, names_asked
 
@@ -106,11 +109,23 @@ def _prime(info: Info, row: Row, shape: PersonShape) -> None:
             loaders.person.prime(tie["relativeId"], person_view(tie["relative"], tie.get("records", [])))
 
 
+async def _persons_by_id(shape: PersonShape, runner: CypherRunner, ids: Sequence[str]) -> list[list[Row]]:
+    """Each id's row (none when unknown), from one statement for all of them."""
+    found = {row["id"]: row for row in await persons_with_parts(runner.read, ids, shape, "id")}
+    return [[found[i]] if i in found else [] for i in ids]
+
+
 async def projected_ids(info: Info, key: str, by: PersonKey = "id") -> list[str]:
     """The ids of the persons ``key`` finds (in order), each fetched with every part the current
-    field's selection names — one statement — and primed into the request's loaders."""
+    field's selection names — one statement — and primed into the request's loaders. Reads by id
+    share their statement with other requests' of the same shape (``gateway.coalesce``)."""
     shape = shape_of(info)
-    rows = await persons_with_parts(info.context.runner.read, [key], shape, by)
+    context = info.context
+    if by == "id":
+        fetch = partial(_persons_by_id, shape)
+        rows = await context.coalescer.read(context.runner, ("person", shape), key, fetch)
+    else:
+        rows = await persons_with_parts(context.runner.read, [key], shape, by)
     for row in rows:
         _prime(info, row, shape)
     return [row["id"] for row in rows]

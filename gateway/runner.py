@@ -70,6 +70,12 @@ class CypherRunner:
                 observed.outcome = UNAVAILABLE
                 raise DatabaseUnavailable(f"the graph database is unavailable: {exc}") from exc
 
+    def shared(self) -> CypherRunner:
+        """A runner for a statement sent on behalf of several requests (``gateway.coalesce``): the
+        same database, retry window and observer, its own round-trip count (each request counts the
+        statement it needed itself)."""
+        return CypherRunner(self.driver, self.database, self.observer, read_retry_s=self.read_retry_s)
+
     async def _auto_commit(self, statement: str, params: Mapping[str, Any]) -> list[neo4j.Record]:
         """One read statement as an auto-commit transaction, repeated while the error is retryable."""
         deadline = time.monotonic() + self.read_retry_s

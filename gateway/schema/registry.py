@@ -7,7 +7,9 @@ rows in schema types.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
+from functools import partial
 from typing import Annotated
 
 import strawberry
@@ -15,13 +17,15 @@ from graphql import GraphQLError
 
 from graph.queries import gateway_organisations as organisations
 from graph.queries import risk
-from graph.queries.neighbourhood import neighbourhood_async
+from graph.queries.neighbourhood import check_neighbourhood, neighbourhoods_async
 from graph.queries.paths import shortest_paths_async
+from graph.queries.views import EntityRef, Subgraph
 
 from ..auth.permissions import CanReadPeople, CanReadReference, CanTraceRelationships, guarded
 from ..context import Info
 from ..privacy.fields import MaskedGraphView, MaskedRiskSignals
 from ..projection import projected_ids, projected_person
+from ..runner import CypherRunner
 from ..selection import names_asked
 from .audit import AuditQuery
 from .organisations import Agency, Employer
@@ -51,6 +55,16 @@ async def _only_person(info: Info, ids: list[str], what: str) -> Person | None:
     if len(ids) > 1:
         raise GraphQLError(f"{what} belongs to {len(ids)} persons ({', '.join(ids)}): ask by person(id)")
     return await Person.resolve_reference(info, strawberry.ID(ids[0])) if ids else None
+
+
+NeighbourhoodShape = tuple[str, int, tuple[str, ...] | None, tuple[str, ...] | None]
+
+
+async def _neighbourhoods(
+    shape: NeighbourhoodShape, runner: CypherRunner, starts: Sequence[EntityRef]
+) -> list[Subgraph | None]:
+    _, hops, types, only = shape
+    return await runner.call(neighbourhoods_async, starts, hops, types, MAX_VIEW_NODES, only)
 
 
 @strawberry.type
@@ -181,11 +195,15 @@ class RegistryQuery(AuditQuery):
         # Without a properties JSON in the operation, nodes need only their key and caption.
         only = None if "properties" in names_asked(info) else CAPTION_PROPERTIES
         try:
-            found = await info.context.runner.call(
-                neighbourhood_async, entity_reference(str(id)), hops, types, MAX_VIEW_NODES, only
-            )
+            start = entity_reference(str(id))
+            check_neighbourhood(start, hops, types, MAX_VIEW_NODES)  # bad input joins no shared statement
         except ValueError as exc:
             raise GraphQLError(str(exc)) from exc
+        # Sent with other requests' neighbourhoods of this turn that have the same shape.
+        shape = (start.label, hops, tuple(types) if types is not None else None, only)
+        fetch = partial(_neighbourhoods, shape)
+        context = info.context
+        found = await context.coalescer.read(context.runner, ("neighbourhood", shape), start, fetch)
         return view([found]) if found else None
 
     @strawberry.field(

@@ -16,7 +16,9 @@ computes the same figure as one 1×N row on the request's own thread; a unit tes
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
+from functools import partial
 from typing import Final
 
 import numpy as np
@@ -27,10 +29,12 @@ from rapidfuzz.distance import JaroWinkler
 
 from graph.queries import gateway_people as people
 from graph.queries.gateway_io import Row
+from graph.queries.gateway_projection import PersonProperties
 from linkage.standardise.names import parse_name
 
 from ..context import Info
 from ..projection import person_properties
+from ..runner import CypherRunner
 from .pagination import Connection, PageRequest, connection
 from .person import Person
 
@@ -94,6 +98,12 @@ def rank(query_name: str, hits: list[Row]) -> list[tuple[float, str, int]]:
     )
 
 
+async def _name_searches(
+    properties: PersonProperties, runner: CypherRunner, searches: Sequence[people.NameSearch]
+) -> list[list[Row]]:
+    return await people.name_searches(runner.read, searches, properties)
+
+
 async def search_people(
     info: Info, name: str, birth_date: date | None, region: str | None, page: PageRequest
 ) -> Connection[PersonMatch]:
@@ -102,11 +112,12 @@ async def search_people(
         raise GraphQLError(f"`name` has no searchable name in it: {name!r}")
     if region is not None and not (region.isdigit() and len(region) in (2, 4)):
         raise GraphQLError(f"`region` must be a 2-digit province or 4-digit regency code, got {region!r}")
-    words = parsed.display.split()
-    recall = recall_limit(page)
-    hits = await people.name_search(
-        info.context.runner.read, words, birth_date, region, recall, properties=person_properties(info)
-    )
+    search = people.NameSearch(tuple(parsed.display.split()), birth_date, region, recall_limit(page))
+    properties = person_properties(info)
+    context = info.context
+    # Sent with other requests' searches of this turn that read the same person properties.
+    fetch = partial(_name_searches, properties)
+    hits = await context.coalescer.read(context.runner, ("search", properties), search, fetch)
     ranked = rank(parsed.display, hits)
     # Schema objects for the page only: building them is the costly part of a long hit list.
     matches = [

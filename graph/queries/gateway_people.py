@@ -8,8 +8,9 @@ Cypher round trip, so the number of round trips of a request does not grow with 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
-from typing import Final, get_args
+from typing import Any, Final, get_args
 
 from .gateway_io import ReadCypher, Row
 from .gateway_projection import PersonProperties, golden
@@ -68,15 +69,39 @@ _LUCENE_SPECIAL: Final = frozenset('+-&|!(){}[]^"~*?:\\/')
 # cost is per record, and a search recalls dozens of persons. Each hit brings the person properties
 # the operation can read (``PersonProperties``): a search showing names reads three properties of its
 # fifty hits, not all of them.
-_NAME_SEARCH: Final = """
-CALL db.index.fulltext.queryNodes('person_names', $query, {limit: $limit}) YIELD node, score
-WHERE ($birthDate IS NULL OR node.birthDate = $birthDate)
-  AND ($region IS NULL OR node.regionCode STARTS WITH $region)
-RETURN collect({person: %s, score: score}) AS hits
+_HITS: Final = """
+CALL db.index.fulltext.queryNodes('person_names', %(query)s, {limit: %(limit)s}) YIELD node, score
+WHERE (%(birthDate)s IS NULL OR node.birthDate = %(birthDate)s)
+  AND (%(region)s IS NULL OR node.regionCode STARTS WITH %(region)s)
+RETURN collect({person: %(person)s, score: score}) AS hits
+"""
+_ONE: Final = {"query": "$query", "limit": "$limit", "birthDate": "$birthDate", "region": "$region"}
+_EACH: Final = {name: f"search.{name}" for name in _ONE}
+# Several searches in one statement, a subquery each (concurrent requests' searches,
+# gateway.coalesce): most of a search's cost is the statement, not the index.
+_SEARCHES: Final = """
+UNWIND $searches AS search
+CALL (search) {%s}
+RETURN search.index AS index, hits
 """
 NAME_SEARCH: Final[dict[PersonProperties, str]] = {
-    properties: _NAME_SEARCH % golden("node", properties) for properties in get_args(PersonProperties)
+    properties: _HITS % {**_ONE, "person": golden("node", properties)}
+    for properties in get_args(PersonProperties)
 }
+NAME_SEARCHES: Final[dict[PersonProperties, str]] = {
+    properties: _SEARCHES % (_HITS % {**_EACH, "person": golden("node", properties)})
+    for properties in get_args(PersonProperties)
+}
+
+
+@dataclass(frozen=True)
+class NameSearch:
+    """One name search: its words (fuzzy), filters and how many hits to recall."""
+
+    words: tuple[str, ...]
+    birth_date: date | None
+    region: str | None
+    limit: int
 
 
 def _by_id(rows: list[Row], column: str) -> dict[str, object]:
@@ -122,10 +147,30 @@ async def name_search(
 ) -> list[Row]:
     """Persons whose golden name or any known spelling shares a (fuzzy) word with ``words``, each with
     the person ``properties`` asked for (the names are always there: the ranking reads them)."""
-    query = lucene_words(words)
-    if not query:
-        return []
-    params = {"query": query, "birthDate": birth_date, "region": region, "limit": limit}
-    [row] = await read(NAME_SEARCH[properties], params)  # an aggregation: always exactly one row
-    hits: list[Row] = row["hits"]
+    [hits] = await name_searches(read, [NameSearch(tuple(words), birth_date, region, limit)], properties)
+    return hits
+
+
+async def name_searches(
+    read: ReadCypher, searches: Sequence[NameSearch], properties: PersonProperties = "provenance"
+) -> list[list[Row]]:
+    """``name_search`` for each of ``searches``, in one statement; the hits of each, in order."""
+    hits: list[list[Row]] = [[] for _ in searches]
+    params: list[dict[str, Any]] = [
+        {
+            "index": i,
+            "query": query,
+            "birthDate": search.birth_date,
+            "region": search.region,
+            "limit": search.limit,
+        }
+        for i, search in enumerate(searches)
+        if (query := lucene_words(search.words))
+    ]
+    if len(params) == 1:  # alone, the statement Neo4j has planned and compiled the most often
+        [row] = await read(NAME_SEARCH[properties], params[0])  # an aggregation: always one row
+        hits[params[0]["index"]] = row["hits"]
+    elif params:
+        for row in await read(NAME_SEARCHES[properties], {"searches": params}):
+            hits[row["index"]] = row["hits"]
     return hits

@@ -53,11 +53,12 @@ def _returned(only: Sequence[str] | None) -> str:
   truncated"""
 
 
-def _cypher(ref: EntityRef, hops: int, types: str, only: Sequence[str] | None = None) -> str:
+def _cypher(start: str, hops: int, types: str, only: Sequence[str] | None = None) -> str:
     # Label, key property, hop count, types and property names are interpolated only after validation
-    # against the allow-lists; every value from the caller is a parameter.
+    # against the allow-lists; every value from the caller is a parameter. ``start`` matches the
+    # start node as ``start``.
     return f"""
-MATCH {start_pattern(ref, "start", "key")}
+MATCH {start}
 OPTIONAL MATCH path = (start)-[:{types}*1..{hops}]-(n)
 WITH start, n, min(length(path)) AS distance
 ORDER BY distance, elementId(n)
@@ -111,9 +112,37 @@ def _statement(
         raise ValueError(f"hops must be between 1 and {MAX_HOPS}, got {hops}")
     if not 1 <= max_nodes <= MAX_NODES:
         raise ValueError(f"max_nodes must be between 1 and {MAX_NODES}, got {max_nodes}")
-    cypher = _cypher(ref, hops, type_pattern(relationship_types), only)
+    cypher = _cypher(start_pattern(ref, "start", "key"), hops, type_pattern(relationship_types), only)
     convert = _subgraph if only is None else _lean_subgraph
     return Statement(cypher, convert, {"key": ref.key, "maxNodes": max_nodes})
+
+
+def check_neighbourhood(
+    ref: EntityRef, hops: int, relationship_types: Sequence[str] | None, max_nodes: int
+) -> None:
+    """Raises ValueError, saying what is wrong, for arguments no neighbourhood statement accepts."""
+    _statement(ref, hops, relationship_types, max_nodes)
+
+
+def _batch_statement(
+    refs: Sequence[EntityRef],
+    hops: int,
+    relationship_types: Sequence[str] | None,
+    max_nodes: int,
+    only: Sequence[str] | None,
+) -> Statement[tuple[str, Subgraph]]:
+    # The single statement's checks, and the same text per start node: as a subquery per key.
+    single = _statement(refs[0], hops, relationship_types, max_nodes, only)
+    if len({ref.label for ref in refs}) != 1:
+        raise ValueError("a batch of neighbourhoods starts from nodes of one label")
+    start = f"(start:{refs[0].label} {{{refs[0].key_property}: key}})"
+    body = _cypher(start, hops, type_pattern(relationship_types), only)
+    cypher = f"UNWIND $keys AS key\nCALL (key) {{{body}}}\nRETURN key, nodes, relationships, truncated"
+
+    def convert(record: Record) -> tuple[str, Subgraph]:
+        return record["key"], single.mapper(record)
+
+    return Statement(cypher, convert, {"keys": [ref.key for ref in refs], "maxNodes": max_nodes})
 
 
 def neighbourhood(
@@ -140,3 +169,18 @@ async def neighbourhood_async(
 ) -> Subgraph | None:
     rows = await run_async(db, _statement(ref, hops, relationship_types, max_nodes, only))
     return rows[0] if rows else None
+
+
+async def neighbourhoods_async(
+    db: AsyncDb,
+    refs: Sequence[EntityRef],
+    hops: int = 2,
+    relationship_types: Sequence[str] | None = None,
+    max_nodes: int = 200,
+    only: Sequence[str] | None = None,
+) -> list[Subgraph | None]:
+    """``neighbourhood_async`` of each of ``refs`` (all of one label), in one statement."""
+    if len(refs) <= 1:  # alone, the statement Neo4j has planned and compiled the most often
+        return [await neighbourhood_async(db, ref, hops, relationship_types, max_nodes, only) for ref in refs]
+    found = dict(await run_async(db, _batch_statement(refs, hops, relationship_types, max_nodes, only)))
+    return [found.get(ref.key) for ref in refs]
