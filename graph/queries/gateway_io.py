@@ -28,6 +28,13 @@ def native(value: Any) -> Any:
     of its properties (as ``Record.data()``); a relationship or path is refused — return maps."""
     if type(value) in _SCALARS:
         return value
+    if type(value) is dict:
+        # The driver hands every record fresh dicts: one of scalars only (a projected person, a search
+        # hit's names) is already plain and is kept, not copied (half of a 50-hit search's conversion).
+        for item in value.values():
+            if type(item) not in _SCALARS:
+                return {k: native(v) for k, v in value.items()}
+        return value
     if isinstance(value, neo4j.time.Date | neo4j.time.DateTime | neo4j.time.Time):
         return value.to_native()
     if isinstance(value, dict | neo4j.graph.Node):
