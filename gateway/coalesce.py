@@ -15,6 +15,8 @@ What a caller can rely on:
 - **Isolation.** A statement that fails for another reason than a lost database is retried item by
   item, so one request's bad input fails only that request. A lost database fails them all, each
   with ``DatabaseUnavailable``.
+- **Shared answers are read-only.** Two requests asking the same item in one turn get the same row
+  or view; masking copies what it changes (``dataclasses.replace``, new maps), never edits in place.
 - **Accounting.** Every request still counts the statement it needed (``CypherRunner.round_trips``);
   the Cypher metrics count the statements actually sent.
 
