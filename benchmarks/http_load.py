@@ -59,8 +59,22 @@ class Connection:
             f"Content-Length: {len(payload)}",
             *(f"{name}: {value}" for name, value in (headers or {}).items()),
         ]
+        request = ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + payload
+        reused = self._writer is not None
         reader, writer = await self._open()
-        writer.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + payload)
+        writer.write(request)
+        try:
+            return await self._response(reader)
+        except (asyncio.IncompleteReadError, ConnectionError) as error:
+            await self.close()
+            closed_idle = isinstance(error, asyncio.IncompleteReadError) and not error.partial
+            if not (reused and closed_idle):
+                raise HttpError(f"{self.host}:{self.port} closed the connection mid-response") from error
+        # The server had closed the idle keep-alive connection (uvicorn does after 5 s) before reading
+        # this request; no byte of an answer came, so it is sent again on a fresh connection (as HTTP
+        # clients do, RFC 9112 §9.3.1), once.
+        reader, writer = await self._open()
+        writer.write(request)
         try:
             return await self._response(reader)
         except (asyncio.IncompleteReadError, ConnectionError) as error:
