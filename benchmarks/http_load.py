@@ -22,6 +22,15 @@ class HttpError(RuntimeError):
     """The server answered something this client does not speak, or closed the connection."""
 
 
+class ConnectionClosed(HttpError):
+    """The server closed the connection before the whole answer came (``before_answer``: before any of
+    it)."""
+
+    def __init__(self, host: str, port: int, before_answer: bool) -> None:
+        super().__init__(f"{host}:{port} closed the connection mid-response")
+        self.before_answer = before_answer
+
+
 @dataclass
 class Response:
     status: int
@@ -61,25 +70,25 @@ class Connection:
         ]
         request = ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + payload
         reused = self._writer is not None
-        reader, writer = await self._open()
-        writer.write(request)
         try:
-            return await self._response(reader)
-        except (asyncio.IncompleteReadError, ConnectionError) as error:
-            await self.close()
-            closed_idle = isinstance(error, asyncio.IncompleteReadError) and not error.partial
-            if not (reused and closed_idle):
-                raise HttpError(f"{self.host}:{self.port} closed the connection mid-response") from error
+            return await self._exchange(request)
+        except ConnectionClosed as closed:
+            if not (reused and closed.before_answer):
+                raise
         # The server had closed the idle keep-alive connection (uvicorn does after 5 s) before reading
         # this request; no byte of an answer came, so it is sent again on a fresh connection (as HTTP
         # clients do, RFC 9112 §9.3.1), once.
+        return await self._exchange(request)
+
+    async def _exchange(self, request: bytes) -> Response:
         reader, writer = await self._open()
         writer.write(request)
         try:
             return await self._response(reader)
         except (asyncio.IncompleteReadError, ConnectionError) as error:
             await self.close()
-            raise HttpError(f"{self.host}:{self.port} closed the connection mid-response") from error
+            before_answer = isinstance(error, asyncio.IncompleteReadError) and not error.partial
+            raise ConnectionClosed(self.host, self.port, before_answer) from error
 
     async def _response(self, reader: asyncio.StreamReader) -> Response:
         head = await reader.readuntil(b"\r\n\r\n")
