@@ -55,7 +55,8 @@ class _Batch(Generic[Item, Result]):
 
 @dataclass
 class CoalescerFigures:
-    """What coalescing saved: statements sent against items asked for (for metrics and tests)."""
+    """Statements sent against items asked for, since start (``app.state.coalescer.figures``; the tests
+    read it to tell shared statements from one per request)."""
 
     statements: int = 0
     items: int = 0

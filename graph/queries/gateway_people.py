@@ -136,25 +136,12 @@ def lucene_words(words: Sequence[str]) -> str:
     return " OR ".join(f"{w} {w}~1" if len(w) > 3 else w for w in cleaned if w)
 
 
-async def name_search(
-    read: ReadCypher,
-    words: Sequence[str],
-    birth_date: date | None,
-    region: str | None,
-    limit: int,
-    *,
-    properties: PersonProperties = "provenance",
-) -> list[Row]:
-    """Persons whose golden name or any known spelling shares a (fuzzy) word with ``words``, each with
-    the person ``properties`` asked for (the names are always there: the ranking reads them)."""
-    [hits] = await name_searches(read, [NameSearch(tuple(words), birth_date, region, limit)], properties)
-    return hits
-
-
 async def name_searches(
     read: ReadCypher, searches: Sequence[NameSearch], properties: PersonProperties = "provenance"
 ) -> list[list[Row]]:
-    """``name_search`` for each of ``searches``, in one statement; the hits of each, in order."""
+    """For each of ``searches``, the persons whose golden name or any known spelling shares a (fuzzy)
+    word with its words, best first, each with the person ``properties`` asked for (the names are always
+    there: the ranking reads them). One statement for all of them."""
     hits: list[list[Row]] = [[] for _ in searches]
     params: list[dict[str, Any]] = [
         {
