@@ -10,6 +10,7 @@ from graphql import GraphQLError
 from strawberry.types import ExecutionContext
 
 from ..documents import document_caches
+from ..execution import AcyclicExecutionContext
 from ..extensions import CypherRoundTrips
 from ..privacy.audit_trail import AuditTrail
 from ..security.stack import ExtensionFactory, SecuritySettings, hardening_extensions
@@ -58,6 +59,7 @@ def build_schema(
             types=[Person, SourceRecord, Agency, Employer, Region],
             extensions=_extensions(production, security),
             federation_version=FEDERATION_VERSION,
+            execution_context_class=AcyclicExecutionContext,  # freed by reference counting
         )
     if subgraph == "linkage":
         return GatewaySchema(
@@ -66,5 +68,6 @@ def build_schema(
             types=[LinkedPerson, SourceRecordReference],
             extensions=_extensions(production, security),
             federation_version=FEDERATION_VERSION,
+            execution_context_class=AcyclicExecutionContext,  # freed by reference counting
         )
     raise ValueError(f"unknown subgraph {subgraph!r}; choose one of {', '.join(SUBGRAPHS)}")

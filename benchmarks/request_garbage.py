@@ -1,0 +1,213 @@
+"""What Python's cyclic collector costs the gateway per request: the figure behind gateway/execution.py.
+
+Runs the registry subgraph's part of the benchmark mix (a person with family and placements, a name
+search, a 2-hop neighbourhood) in-process through the ASGI app (httpx's ASGI transport, so the client
+shares the process) against a fresh embedded Neo4j, in three configurations, each taking its turn in
+each round:
+
+- ``graphql-core cycle, gc 700``: strawberry's execution context (a reference cycle per request) and
+  Python's default collection threshold — the gateway before this change, the peer of this run;
+- ``acyclic, gc 700``: ``AcyclicExecutionContext`` alone;
+- ``acyclic, gc 10000``: with the app's ``YOUNG_COLLECTION_THRESHOLD`` too — the gateway now.
+
+Per configuration: objects per request left for the collector (counted in a pass with the collector
+off), collections per 1,000 requests, the collector's share of the process's CPU, its longest pause,
+and CPU per request; with ratios to the first configuration.
+
+    .venv/bin/python benchmarks/request_garbage.py --workers 5000 --requests 3000 --clients 50
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import os
+import resource
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT_ROOT))
+
+from benchmarks.gateway_vs_neo4j_graphql import GATEWAY_QUERIES, UNLIMITED_RATE, variables  # noqa: E402
+from gateway.app import YOUNG_COLLECTION_THRESHOLD, create_app  # noqa: E402
+from gateway.execution import AcyclicExecutionContext  # noqa: E402
+from gateway.graphql_app import GatewayGraphQL  # noqa: E402
+from gateway.schema.build import GatewaySchema  # noqa: E402
+from graph.bulk_import import bulk_load  # noqa: E402
+from graph.connection import Neo4jSettings  # noqa: E402
+from tests.auth_tokens import auth_settings, headers  # noqa: E402
+from tests.gateway_world import World, write_world  # noqa: E402
+
+KINDS = ("person", "search", "neighbourhood")
+ROLE = {"person": "app", "search": "app", "neighbourhood": "investigator"}
+CONFIGURATIONS: tuple[tuple[str, type[StrawberryGraphQLCoreExecutionContext], int], ...] = (
+    ("graphql-core cycle, gc 700", StrawberryGraphQLCoreExecutionContext, 700),
+    ("acyclic, gc 700", AcyclicExecutionContext, 700),
+    (f"acyclic, gc {YOUNG_COLLECTION_THRESHOLD}", AcyclicExecutionContext, YOUNG_COLLECTION_THRESHOLD),
+)
+
+
+@dataclass
+class Figures:
+    requests: int = 0
+    cpu_s: float = 0.0
+    collections: int = 0
+    collecting_s: float = 0.0
+    longest_pause_s: float = 0.0
+    garbage_per_request: list[float] = field(default_factory=list)
+
+    def add_pause(self, seconds: float) -> None:
+        self.collections += 1
+        self.collecting_s += seconds
+        self.longest_pause_s = max(self.longest_pause_s, seconds)
+
+
+def cpu_now() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def graphql_endpoint(app: Any) -> GatewayGraphQL:
+    for route in app.routes:
+        if getattr(route, "path", None) == "/graphql" and isinstance(route.endpoint, GatewayGraphQL):
+            return route.endpoint
+    raise LookupError("no /graphql route")
+
+
+async def run_configuration(
+    uri: str,
+    world: World,
+    execution_context: type[StrawberryGraphQLCoreExecutionContext],
+    threshold: int,
+    requests: int,
+    clients: int,
+    offset: int,
+    figures: Figures,
+) -> None:
+    app = create_app(Neo4jSettings.from_env(uri=uri), "registry", auth_settings())
+    schema = graphql_endpoint(app).schema
+    assert isinstance(schema, GatewaySchema)
+    schema.execution_context_class = execution_context
+    async with app.router.lifespan_context(app):
+        gc.set_threshold(threshold, *gc.get_threshold()[1:])  # after the app's start-up set its own
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
+
+            async def ask(i: int) -> None:
+                kind = KINDS[i % len(KINDS)]
+                body = {"query": GATEWAY_QUERIES[kind], "variables": variables(kind, offset + i, world)}
+                response = await client.post("/graphql", json=body, headers=headers(ROLE[kind]))
+                assert response.status_code == 200 and b'"errors"' not in response.content, response.text
+
+            async def load(count: int) -> None:
+                numbers = iter(range(count))
+
+                async def one_client() -> None:
+                    for i in numbers:
+                        await ask(i)
+
+                await asyncio.gather(*(one_client() for _ in range(clients)))
+
+            await load(clients * 3)  # connections open, documents cached, statements planned
+            # Objects left for the collector: a pass with it switched off, then one collection.
+            gc.collect()
+            gc.disable()
+            try:
+                await load(clients * 3)
+            finally:
+                left = gc.collect()
+                gc.enable()
+            figures.garbage_per_request.append(left / (clients * 3))
+
+            started: list[float] = []
+
+            def timed(phase: str, info: dict[str, Any]) -> None:
+                if phase == "start":
+                    started.append(time.perf_counter())
+                elif started:
+                    figures.add_pause(time.perf_counter() - started.pop())
+
+            gc.collect()
+            gc.callbacks.append(timed)
+            cpu = cpu_now()
+            try:
+                await load(requests)
+            finally:
+                figures.cpu_s += cpu_now() - cpu
+                gc.callbacks.remove(timed)
+            figures.requests += requests
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--workers", type=int, default=5000, help="synthetic workers (each with a spouse)")
+    parser.add_argument("--requests", type=int, default=3000, help="timed requests per configuration/round")
+    parser.add_argument("--clients", type=int, default=50, help="concurrent clients")
+    parser.add_argument("--rounds", type=int, default=2, help="turns per configuration")
+    args = parser.parse_args()
+
+    os.environ.update({"LTSA_ENV": "production", **UNLIMITED_RATE})
+    folder = Path(tempfile.mkdtemp(prefix="bench-garbage-"))
+    world = write_world(folder, args.workers)
+    report, server = bulk_load(folder, Path(tempfile.mkdtemp(prefix="bench-neo4j-")), keep_running=True)
+    assert server is not None
+    figures = {name: Figures() for name, _, _ in CONFIGURATIONS}
+    default_threshold = gc.get_threshold()
+    try:
+        # Untimed: a fresh Neo4j JVM compiles for its first few thousand statements.
+        asyncio.run(
+            run_configuration(report.uri, world, AcyclicExecutionContext, 700, 3000, 10, 0, Figures())
+        )
+        for round_ in range(args.rounds):
+            order = CONFIGURATIONS if round_ % 2 == 0 else tuple(reversed(CONFIGURATIONS))
+            for name, execution_context, threshold in order:
+                offset = (round_ * 7919) % len(world.worker_ids)
+                asyncio.run(
+                    run_configuration(
+                        report.uri,
+                        world,
+                        execution_context,
+                        threshold,
+                        args.requests,
+                        args.clients,
+                        offset,
+                        figures[name],
+                    )
+                )
+                gc.set_threshold(*default_threshold)
+    finally:
+        server.stop()
+
+    first = figures[CONFIGURATIONS[0][0]]
+    print(
+        f"{'configuration':28s} {'garbage/req':>11s} {'collections/1k req':>18s} "
+        f"{'collector % CPU':>15s} {'longest pause ms':>16s} {'CPU ms/req':>10s} {'vs first':>8s}"
+    )
+    for name, _, _ in CONFIGURATIONS:
+        f = figures[name]
+        garbage = sum(f.garbage_per_request) / len(f.garbage_per_request)
+        cpu_per_request = 1000 * f.cpu_s / f.requests
+        print(
+            f"{name:28s} {garbage:11.1f} {1000 * f.collections / f.requests:18.1f} "
+            f"{100 * f.collecting_s / f.cpu_s:15.1f} {1000 * f.longest_pause_s:16.1f} "
+            f"{cpu_per_request:10.3f} {cpu_per_request / (1000 * first.cpu_s / first.requests):8.2f}"
+        )
+    print(
+        f"{args.workers} workers, {args.clients} clients, {args.requests} requests × {args.rounds} rounds "
+        "per configuration; the client (httpx) runs in the same process"
+    )
+
+
+if __name__ == "__main__":
+    main()
