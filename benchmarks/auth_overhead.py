@@ -1,7 +1,9 @@
 """What access control costs per request: token verification and the query cost rule.
 
 Peers: a bare ``jwt.decode`` (what any gateway pays to check a token) and graphql-core's standard
-validation of the same document (what every request pays already). Prints one table with ratios.
+validation of the same document (what every request pays already); the cost rule's verdict for a
+document seen before (kept per document and page size) against computing it. Prints one table with
+ratios.
 
     .venv/bin/python benchmarks/auth_overhead.py [--rounds 2000]
 """
@@ -21,7 +23,7 @@ from gateway.auth.principal import Role
 from gateway.auth.settings import AuthSettings
 from gateway.auth.verify import TokenVerifier
 from gateway.schema.build import build_schema
-from gateway.security.cost import query_cost
+from gateway.security.cost import document_costs, query_cost
 from gateway.security.stack import SecuritySettings
 
 SECRET = "benchmark-secret-0123456789abcdefghijkl"
@@ -64,10 +66,12 @@ def main() -> None:
     variables = {"name": "SITI", "first": 20}
     ours_cost = per_second(lambda: query_cost(schema, operation, {}, variables, limits).cost, rounds)  # type: ignore[arg-type]
     core_validate = per_second(lambda: validate(schema, document), max(1, rounds // 10))
+    seen_cost = per_second(lambda: document_costs(schema, document, variables, limits), rounds)
 
     rows = [
         ("token: TokenVerifier.verify (HS256)", ours_verify, "jwt.decode", bare_decode),
         ("query: cost rule (nested search)", ours_cost, "graphql-core validate", core_validate),
+        ("query: cost rule, document seen before", seen_cost, "cost rule computed", ours_cost),
     ]
     print(f"{'what':40} {'ours/s':>10} {'peer':24} {'peer/s':>10} {'ours÷peer':>10}")
     for name, ours, peer, theirs in rows:

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from functools import lru_cache
+from typing import Any, Final
 
 from graphql import (
+    ArgumentNode,
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
@@ -29,12 +31,18 @@ from graphql import (
     OperationDefinitionNode,
     SelectionSetNode,
     VariableNode,
+    Visitor,
     get_named_type,
     get_nullable_type,
+    visit,
 )
 from strawberry.extensions import SchemaExtension
 
+from ..documents import Same
+
 QUERY_TOO_COSTLY = "QUERY_TOO_COSTLY"
+# Documents (and page sizes) whose cost is kept, found again by identity (``Same``).
+COSTS_CACHED: Final = 1024
 
 
 @dataclass(frozen=True)
@@ -143,6 +151,54 @@ def query_cost(
     return QueryCost(cost, coster.cycle)
 
 
+@lru_cache(maxsize=COSTS_CACHED)
+def _first_variables(document: Same) -> tuple[str, ...]:
+    """The variables that a ``first`` argument takes anywhere in ``document``: all the cost reads of
+    the request's variables."""
+    names: set[str] = set()
+
+    class Firsts(Visitor):
+        def enter_argument(self, node: ArgumentNode, *_: Any) -> None:
+            if node.name.value == "first" and isinstance(node.value, VariableNode):
+                names.add(node.value.name.value)
+
+    visit(document.document, Firsts())
+    return tuple(sorted(names))
+
+
+@lru_cache(maxsize=COSTS_CACHED)
+def _document_costs(
+    schema: GraphQLSchema,
+    document: Same,
+    firsts: tuple[tuple[str, int | None], ...],
+    limits: CostLimits,
+) -> tuple[QueryCost, ...]:
+    """Each operation's cost, given the values of the ``first`` variables (clients send the same few
+    documents with the same page sizes: the cost is computed once per document and page size)."""
+    definitions = document.document.definitions
+    fragments = {d.name.value: d for d in definitions if isinstance(d, FragmentDefinitionNode)}
+    variables = dict(firsts)
+    return tuple(
+        query_cost(schema, operation, fragments, variables, limits)
+        for operation in definitions
+        if isinstance(operation, OperationDefinitionNode)
+    )
+
+
+def _page_size(value: Any) -> int | None:
+    """What ``_Coster._first`` reads of a variable: an int (not a bool), else nothing."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def document_costs(
+    schema: GraphQLSchema, document: DocumentNode, variables: Mapping[str, Any], limits: CostLimits
+) -> tuple[QueryCost, ...]:
+    """The cost of each operation in ``document``: computed once per document and page size."""
+    key = Same(document)
+    firsts = tuple((name, _page_size(variables.get(name))) for name in _first_variables(key))
+    return _document_costs(schema, key, firsts, limits)
+
+
 class QueryCostLimiter(SchemaExtension):
     """Checks the cost before any validation rule runs, and stops validation when it is too high.
 
@@ -163,12 +219,9 @@ class QueryCostLimiter(SchemaExtension):
         yield
 
     def _refusal(self, document: DocumentNode) -> GraphQLError | None:
-        definitions = document.definitions
-        fragments = {d.name.value: d for d in definitions if isinstance(d, FragmentDefinitionNode)}
         variables = self.execution_context.variables or {}
         schema = self.execution_context.schema._schema
-        for operation in (d for d in definitions if isinstance(d, OperationDefinitionNode)):
-            found = query_cost(schema, operation, fragments, variables, self.limits)
+        for found in document_costs(schema, document, variables, self.limits):
             if found.fragment_cycle:
                 return GraphQLError("fragments must not spread themselves (a fragment cycle)")
             if found.cost > self.limits.max_cost:

@@ -16,10 +16,11 @@ from gateway.auth.permissions import (
     sees_full_identifiers,
 )
 from gateway.auth.principal import Principal, Role
+from gateway.documents import document_caches
 from gateway.privacy.access_log import AccessLog, operation_hash
 from gateway.privacy.fields import MaskedFieldValues, MaskedIdentifier
 from gateway.privacy.masking import IdentifierKind
-from gateway.security.cost import CostLimits, QueryCostLimiter
+from gateway.security.cost import CostLimits, QueryCostLimiter, _document_costs
 from gateway.security.stack import SecuritySettings, hardening_extensions
 
 NIK = "3201010101900001"
@@ -184,6 +185,27 @@ def test_cost_counts_pages_variables_and_nesting() -> None:
         "query($n: Int!) { people(first: $n) { id relatives { id } } }", investigator, {"n": 50}
     ).errors
     assert error.extensions == {"code": "QUERY_TOO_COSTLY"}
+
+
+def test_a_document_is_costed_once_per_page_size() -> None:
+    # With the parser's cache, as the subgraphs run: the same text is the same document object.
+    cached = strawberry.Schema(
+        Query,
+        extensions=[*document_caches(), lambda: QueryCostLimiter(CostLimits(500, 20, 100, 10))],
+    )
+    query = "query($n: Int) { people(first: $n) { id relatives { id } } }"
+    context = Context(Principal("u", Role.INVESTIGATOR))
+
+    def refused(variables: dict[str, Any]) -> bool:
+        return cached.execute_sync(query, variables, context_value=context).errors is not None
+
+    assert not refused({"n": 10})
+    computed = _document_costs.cache_info().misses
+    assert not refused({"n": 10})  # the cost found before holds
+    assert _document_costs.cache_info().misses == computed
+    assert refused({"n": 50})  # another page size is costed on its own: 1 + 50 × 11
+    assert not refused({})  # no page size: the list fan-out (10), as before
+    assert not refused({"n": 10})
 
 
 def test_a_fragment_bomb_is_costed_without_expanding_it() -> None:

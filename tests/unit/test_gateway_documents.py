@@ -6,8 +6,9 @@ import asyncio
 from typing import Any
 
 import pytest
+from graphql import parse
 
-from gateway.documents import _static_errors
+from gateway.documents import Same, _static_errors
 from gateway.schema.build import GatewaySchema, build_schema
 
 # Fan-out is paged by $first, so the same document is cheap or too costly depending on its variables.
@@ -54,3 +55,12 @@ def test_the_depth_limit_holds_for_a_cached_document(schema: GatewaySchema) -> N
     deep = '{ person(id: "P-0000") { region {' + " parent {" * 12 + " code" + " }" * 13 + " } }"
     for _ in range(2):
         assert any("exceeds maximum operation depth" in m for m in messages(schema, deep))
+
+
+def test_caches_find_a_document_by_identity_without_walking_it() -> None:
+    # graphql-core's nodes hash and compare their whole tree; the caches' keys do neither.
+    first, twin = parse("{ person { fullName } }"), parse("{ person { fullName } }")
+    assert first == twin  # graphql-core: equal trees
+    assert Same(first) == Same(first) and hash(Same(first)) == hash(Same(first))
+    assert Same(first) != Same(twin)  # another parse is another key: a miss, never a wrong verdict
+    assert Same(first) != first
