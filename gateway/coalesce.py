@@ -4,14 +4,24 @@ Most of a top-level read's cost is the statement (a Bolt exchange, a transaction
 session), not the item. ``benchmarks/read_coalescing.py`` (100k persons, steady state): a person with
 family and placements costs Neo4j 0.33 ms and the gateway 0.48 ms of CPU alone, and 0.16 and 0.24 ms
 per person four to a statement; a name search 0.64× and 0.59× of alone, a neighbourhood 0.52× and
-0.65×. Under load, requests reach the same read in the same turn of the event loop, so each kind of
-read collects the items asked for in that turn and sends them together at its end.
+0.65×. Each kind of read collects the items asked for during one turn of the event loop and sends them
+together at its end.
+
+That alone rarely batched anything in a mix of kinds: requests of one kind reach their read in
+different turns (one statement per item in the benchmark mix, against three per statement when only
+one kind was asked). So a read that arrives while a statement of its kind is running is **held back**
+until that statement is answered, as Nagle's algorithm holds back small packets while one is unacked:
+what arrives meanwhile goes as the next statement, so under load a kind runs about one statement at a
+time and each carries what queued behind the last. The mix then sent two to four items per statement
+and its CPU per request fell by 11–22% (``benchmarks/coalescing_in_mix.py``, eighth session).
 
 What a caller can rely on:
 - **No staleness.** A batch is sent only after every item in it was asked for, and a read is never
   attached to a statement already running, so each request reads the graph as of after its arrival,
   as it would alone.
-- **No delay for a lone request.** It waits one turn of the loop (microseconds), not a time window.
+- **Bounded waiting.** With no statement of its kind running, a read waits one turn of the loop
+  (microseconds). With one running, it waits for that statement's answer, for a full batch, or for
+  ``MAX_HOLD_S`` (50 ms), whichever comes first: a slow statement cannot stall its kind.
 - **Isolation.** A statement that fails for another reason than a lost database is retried item by
   item, so one request's bad input fails only that request. A lost database fails them all, each
   with ``DatabaseUnavailable``.
@@ -38,10 +48,16 @@ Result = TypeVar("Result")
 BatchRead = Callable[[CypherRunner, Sequence[Item]], Awaitable[list[Result]]]
 
 
-# At most this many items per statement; a full batch goes at once and the next one opens. Four
-# bring most of the saving, and a statement that stalls (a Neo4j pause) delays every request in it:
-# with up to sixteen per statement, a few stalls set a loaded gateway's 99th percentile at 0.6–1 s.
-MAX_BATCH: Final = 4
+# At most this many items per statement; a full batch goes at once, held back or not, and the next one
+# opens. A statement that stalls delays every request in it. An earlier cap of 4 answered tails of
+# 0.6–1 s with sixteen per statement, but those stalls were (as found later) Neo4j planning a text for
+# the first time (docs/benchmarks.md, seventh session); the batched statements' texts do not depend on
+# the number of items (``UNWIND``), so each is planned once. Held back, 8 cost 0.96× the CPU per request
+# of 4 at 10 and at 50 clients, the 99th percentile within the noise (benchmarks/coalescing_in_mix.py).
+MAX_BATCH: Final = 8
+# The longest a read waits for the running statement of its kind. Under load the loop notices an answer
+# late: with 10 ms the mix at 50 clients sent 2.5 items per statement, with 50 ms 4.3–4.4.
+MAX_HOLD_S: Final = 0.050
 
 
 @dataclass
@@ -51,6 +67,7 @@ class _Batch(Generic[Item, Result]):
     items: list[Item] = field(default_factory=list)
     waiting: list[asyncio.Future[Result]] = field(default_factory=list)
     scheduled: bool = False  # to be sent at the end of this turn of the loop
+    deadline: asyncio.TimerHandle | None = None  # held back: sent then at the latest
 
 
 @dataclass
@@ -65,10 +82,16 @@ class CoalescerFigures:
 
 class ReadCoalescer:
     """One per process (one event loop): collects items per kind of read and sends them together.
-    ``kind`` must name everything that changes the statement's text (e.g. the selection shape)."""
+    ``kind`` must name everything that changes the statement's text (e.g. the selection shape).
+    ``hold_back=False`` sends every batch at the end of its turn (no waiting for a running statement)."""
 
-    def __init__(self, max_batch: int = MAX_BATCH) -> None:
+    def __init__(
+        self, max_batch: int = MAX_BATCH, hold_back: bool = True, max_hold_s: float = MAX_HOLD_S
+    ) -> None:
         self.max_batch = max_batch
+        self.hold_back = hold_back
+        self.max_hold_s = max_hold_s
+        self._running: dict[Hashable, int] = {}  # statements of each kind sent and not yet answered
         self._open: dict[Hashable, _Batch[Any, Any]] = {}
         self._sending: set[asyncio.Task[None]] = set()  # strong references until each batch is done
         self.figures = CoalescerFigures()
@@ -86,20 +109,42 @@ class ReadCoalescer:
         batch.waiting.append(future)
         if len(batch.items) >= self.max_batch:
             self._send(kind)
+        elif self.hold_back and self._running.get(kind):
+            # A statement of this kind is running: wait for it (the batch grows meanwhile), but no
+            # longer than max_hold_s, so one slow statement cannot stall its kind.
+            if batch.deadline is None:
+                loop = asyncio.get_running_loop()
+                batch.deadline = loop.call_later(self.max_hold_s, self._send_if_open, kind, batch)
         elif not batch.scheduled:  # sent at the end of this turn, with what else the turn asks
-            batch.scheduled = True
-            asyncio.get_running_loop().call_soon(self._send_if_open, kind, batch)
+            self._schedule(kind, batch)
         return await future
 
+    def _schedule(self, kind: Hashable, batch: _Batch[Any, Any]) -> None:
+        batch.scheduled = True
+        asyncio.get_running_loop().call_soon(self._send_if_open, kind, batch)
+
     def _send_if_open(self, kind: Hashable, batch: _Batch[Any, Any]) -> None:
-        if self._open.get(kind) is batch:  # not sent meanwhile for being full
+        if self._open.get(kind) is batch:  # not sent meanwhile (full, or already due)
             self._send(kind)
 
     def _send(self, kind: Hashable) -> None:
         batch = self._open.pop(kind)
+        if batch.deadline is not None:
+            batch.deadline.cancel()
+        self._running[kind] = self._running.get(kind, 0) + 1
         task = asyncio.get_running_loop().create_task(self._answer(batch))
         self._sending.add(task)
         task.add_done_callback(self._sending.discard)
+        task.add_done_callback(lambda _: self._answered(kind))
+
+    def _answered(self, kind: Hashable) -> None:
+        """A statement of ``kind`` is done: what was held back for it goes at the end of this turn."""
+        self._running[kind] -= 1
+        if not self._running[kind]:
+            del self._running[kind]
+        batch = self._open.get(kind)
+        if batch is not None and not batch.scheduled:
+            self._schedule(kind, batch)
 
     async def _answer(self, batch: _Batch[Any, Any]) -> None:
         figures = self.figures

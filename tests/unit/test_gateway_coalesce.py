@@ -153,3 +153,84 @@ def test_a_caller_gone_away_does_not_break_the_others() -> None:
         return [await staying]
 
     assert asyncio.run(scenario()) == [4]
+
+
+class Gate:
+    """A batch read that stays 'at Neo4j' until the test opens it; remembers every batch it got."""
+
+    def __init__(self) -> None:
+        self.batches: list[list[int]] = []
+        self.open = asyncio.Event()
+
+    async def __call__(self, runner: CypherRunner, items: Sequence[int]) -> list[int]:
+        self.batches.append(list(items))
+        if items and items[0] == 1:  # the first statement is the slow one
+            await self.open.wait()
+        return [2 * item for item in items]
+
+    async def until(self, count: int) -> None:
+        while len(self.batches) < count:
+            await asyncio.sleep(0)
+
+
+def test_reads_arriving_while_their_kind_runs_wait_for_it_and_go_together() -> None:
+    async def scenario() -> tuple[list[list[int]], list[int]]:
+        coalescer, read = ReadCoalescer(max_hold_s=5.0), Gate()
+        first = asyncio.ensure_future(coalescer.read(runner(), "k", 1, read))
+        await read.until(1)
+        later = []
+        for n in (2, 3, 4):  # each in a turn of its own, while the first statement runs
+            later.append(asyncio.ensure_future(coalescer.read(runner(), "k", n, read)))
+            for _ in range(3):
+                await asyncio.sleep(0)
+        other = await coalescer.read(runner(), "other", 9, read)  # another kind is not held
+        assert read.batches == [[1], [9]]  # 2, 3 and 4 wait for the running statement
+        read.open.set()
+        answers = [await first, *[await f for f in later], other]
+        return read.batches, answers
+
+    batches, answers = asyncio.run(scenario())
+    assert batches == [[1], [9], [2, 3, 4]]  # sent together once the first was answered
+    assert answers == [2, 4, 6, 8, 18]
+
+
+def test_a_held_read_goes_at_its_deadline_when_the_running_statement_is_slow() -> None:
+    async def scenario() -> tuple[list[list[int]], int, bool]:
+        coalescer, read = ReadCoalescer(max_hold_s=0.02), Gate()
+        first = asyncio.ensure_future(coalescer.read(runner(), "k", 1, read))
+        await read.until(1)
+        second = await asyncio.wait_for(coalescer.read(runner(), "k", 2, read), timeout=2.0)
+        still_running = not first.done()
+        read.open.set()
+        await first
+        return read.batches, second, still_running
+
+    batches, second, still_running = asyncio.run(scenario())
+    assert (batches, second, still_running) == ([[1], [2]], 4, True)  # answered while the first ran on
+
+
+def test_a_full_batch_is_never_held() -> None:
+    async def scenario() -> list[list[int]]:
+        coalescer, read = ReadCoalescer(max_batch=2, max_hold_s=5.0), Gate()
+        first = asyncio.ensure_future(coalescer.read(runner(), "k", 1, read))
+        await read.until(1)
+        answers = await asyncio.gather(*(coalescer.read(runner(), "k", n, read) for n in (2, 3)))
+        assert answers == [4, 6] and not first.done()
+        read.open.set()
+        await first
+        return read.batches
+
+    assert asyncio.run(scenario()) == [[1], [2, 3]]
+
+
+def test_without_hold_back_a_read_goes_at_the_end_of_its_turn() -> None:
+    async def scenario() -> list[list[int]]:
+        coalescer, read = ReadCoalescer(hold_back=False), Gate()
+        first = asyncio.ensure_future(coalescer.read(runner(), "k", 1, read))
+        await read.until(1)
+        assert await coalescer.read(runner(), "k", 2, read) == 4
+        read.open.set()
+        await first
+        return read.batches
+
+    assert asyncio.run(scenario()) == [[1], [2]]
