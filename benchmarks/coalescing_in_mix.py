@@ -21,30 +21,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import resource
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
-
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from benchmarks.gateway_vs_neo4j_graphql import GATEWAY_QUERIES, UNLIMITED_RATE, variables  # noqa: E402
-from benchmarks.request_garbage import graphql_endpoint  # noqa: E402
+from benchmarks.in_process_mix import client_of, cpu_now, fresh_graph, graphql_endpoint, send_mix  # noqa: E402
 from gateway.app import create_app  # noqa: E402
 from gateway.coalesce import ReadCoalescer  # noqa: E402
-from graph.bulk_import import bulk_load  # noqa: E402
 from graph.connection import Neo4jSettings  # noqa: E402
-from tests.auth_tokens import auth_settings, headers  # noqa: E402
-from tests.gateway_world import World, write_world  # noqa: E402
+from tests.auth_tokens import auth_settings  # noqa: E402
+from tests.gateway_world import World  # noqa: E402
 
-KINDS = ("person", "search", "neighbourhood")
-ROLE = {"person": "app", "search": "app", "neighbourhood": "investigator"}
 SETTINGS: tuple[tuple[str, bool, int, float], ...] = (
     ("end of turn, cap 4", False, 4, 0.0),
     ("hold ≤10 ms, cap 8", True, 8, 0.010),
@@ -67,11 +58,6 @@ class Figures:
         return 1000 * ordered[min(len(ordered) - 1, int(len(ordered) * share))]
 
 
-def cpu_now() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
 async def run_setting(
     uri: str,
     world: World,
@@ -83,37 +69,16 @@ async def run_setting(
 ) -> None:
     app = create_app(Neo4jSettings.from_env(uri=uri), "registry", auth_settings())
     graphql_endpoint(app).coalescer = coalescer
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
-
-            async def ask(i: int, timed: list[float] | None) -> None:
-                kind = KINDS[i % len(KINDS)]
-                body = {"query": GATEWAY_QUERIES[kind], "variables": variables(kind, offset + i, world)}
-                started = time.perf_counter()
-                response = await client.post("/graphql", json=body, headers=headers(ROLE[kind]))
-                assert response.status_code == 200 and b'"errors"' not in response.content, response.text
-                if timed is not None:
-                    timed.append(time.perf_counter() - started)
-
-            async def load(count: int, timed: list[float] | None) -> None:
-                numbers = iter(range(count))
-
-                async def one_client() -> None:
-                    for i in numbers:
-                        await ask(i, timed)
-
-                await asyncio.gather(*(one_client() for _ in range(clients)))
-
-            await load(clients * 20, None)  # connections open, documents cached
-            sent, asked = coalescer.figures.statements, coalescer.figures.items
-            cpu, wall = cpu_now(), time.perf_counter()
-            await load(requests, figures.latencies)
-            figures.wall_s += time.perf_counter() - wall
-            figures.cpu_s += cpu_now() - cpu
-            figures.statements += coalescer.figures.statements - sent
-            figures.items += coalescer.figures.items - asked
-            figures.requests += requests
+    async with app.router.lifespan_context(app), client_of(app) as client:
+        await send_mix(client, world, clients * 20, clients, offset)  # connections open, documents cached
+        sent, asked = coalescer.figures.statements, coalescer.figures.items
+        cpu, wall = cpu_now(), time.perf_counter()
+        await send_mix(client, world, requests, clients, offset, figures.latencies)
+        figures.wall_s += time.perf_counter() - wall
+        figures.cpu_s += cpu_now() - cpu
+        figures.statements += coalescer.figures.statements - sent
+        figures.items += coalescer.figures.items - asked
+        figures.requests += requests
 
 
 def main() -> None:
@@ -126,27 +91,18 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="turns per setting")
     args = parser.parse_args()
 
-    os.environ.update({"LTSA_ENV": "production", **UNLIMITED_RATE})
-    folder = Path(tempfile.mkdtemp(prefix="bench-mix-"))
-    world = write_world(folder, args.workers)
-    report, server = bulk_load(folder, Path(tempfile.mkdtemp(prefix="bench-neo4j-")), keep_running=True)
-    assert server is not None
     figures = {name: Figures() for name, *_ in SETTINGS}
-    try:
+    with fresh_graph(args.workers) as (world, uri):
         # Untimed: a fresh Neo4j JVM compiles for its first few thousand statements.
-        asyncio.run(run_setting(report.uri, world, ReadCoalescer(), 3000, args.clients, 0, Figures()))
+        asyncio.run(run_setting(uri, world, ReadCoalescer(), 3000, args.clients, 0, Figures()))
         for round_ in range(args.rounds):
             order = SETTINGS if round_ % 2 == 0 else tuple(reversed(SETTINGS))
             for name, hold_back, cap, max_hold_s in order:
                 coalescer = ReadCoalescer(max_batch=cap, hold_back=hold_back, max_hold_s=max_hold_s)
                 offset = (round_ * 7919) % len(world.worker_ids)
                 asyncio.run(
-                    run_setting(
-                        report.uri, world, coalescer, args.requests, args.clients, offset, figures[name]
-                    )
+                    run_setting(uri, world, coalescer, args.requests, args.clients, offset, figures[name])
                 )
-    finally:
-        server.stop()
 
     first = figures[SETTINGS[0][0]]
     print(

@@ -22,33 +22,25 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
-import os
-import resource
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from benchmarks.gateway_vs_neo4j_graphql import GATEWAY_QUERIES, UNLIMITED_RATE, variables  # noqa: E402
+from benchmarks.in_process_mix import client_of, cpu_now, fresh_graph, graphql_endpoint, send_mix  # noqa: E402
 from gateway.app import YOUNG_COLLECTION_THRESHOLD, create_app  # noqa: E402
 from gateway.execution import AcyclicExecutionContext  # noqa: E402
-from gateway.graphql_app import GatewayGraphQL  # noqa: E402
 from gateway.schema.build import GatewaySchema  # noqa: E402
-from graph.bulk_import import bulk_load  # noqa: E402
 from graph.connection import Neo4jSettings  # noqa: E402
-from tests.auth_tokens import auth_settings, headers  # noqa: E402
-from tests.gateway_world import World, write_world  # noqa: E402
+from tests.auth_tokens import auth_settings  # noqa: E402
+from tests.gateway_world import World  # noqa: E402
 
-KINDS = ("person", "search", "neighbourhood")
-ROLE = {"person": "app", "search": "app", "neighbourhood": "investigator"}
 CONFIGURATIONS: tuple[tuple[str, type[StrawberryGraphQLCoreExecutionContext], int], ...] = (
     ("graphql-core cycle, gc 700", StrawberryGraphQLCoreExecutionContext, 700),
     ("acyclic, gc 700", AcyclicExecutionContext, 700),
@@ -71,18 +63,6 @@ class Figures:
         self.longest_pause_s = max(self.longest_pause_s, seconds)
 
 
-def cpu_now() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
-def graphql_endpoint(app: Any) -> GatewayGraphQL:
-    for route in app.routes:
-        if getattr(route, "path", None) == "/graphql" and isinstance(route.endpoint, GatewayGraphQL):
-            return route.endpoint
-    raise LookupError("no /graphql route")
-
-
 async def run_configuration(
     uri: str,
     world: World,
@@ -97,54 +77,36 @@ async def run_configuration(
     schema = graphql_endpoint(app).schema
     assert isinstance(schema, GatewaySchema)
     schema.execution_context_class = execution_context
-    async with app.router.lifespan_context(app):
+    async with app.router.lifespan_context(app), client_of(app) as client:
         gc.set_threshold(threshold, *gc.get_threshold()[1:])  # after the app's start-up set its own
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
+        await send_mix(client, world, clients * 3, clients, offset)  # connections open, documents cached
+        # Objects left for the collector: a pass with it switched off, then one collection.
+        gc.collect()
+        gc.disable()
+        try:
+            await send_mix(client, world, clients * 3, clients, offset)
+        finally:
+            left = gc.collect()
+            gc.enable()
+        figures.garbage_per_request.append(left / (clients * 3))
 
-            async def ask(i: int) -> None:
-                kind = KINDS[i % len(KINDS)]
-                body = {"query": GATEWAY_QUERIES[kind], "variables": variables(kind, offset + i, world)}
-                response = await client.post("/graphql", json=body, headers=headers(ROLE[kind]))
-                assert response.status_code == 200 and b'"errors"' not in response.content, response.text
+        started: list[float] = []
 
-            async def load(count: int) -> None:
-                numbers = iter(range(count))
+        def timed(phase: str, info: dict[str, Any]) -> None:
+            if phase == "start":
+                started.append(time.perf_counter())
+            elif started:
+                figures.add_pause(time.perf_counter() - started.pop())
 
-                async def one_client() -> None:
-                    for i in numbers:
-                        await ask(i)
-
-                await asyncio.gather(*(one_client() for _ in range(clients)))
-
-            await load(clients * 3)  # connections open, documents cached, statements planned
-            # Objects left for the collector: a pass with it switched off, then one collection.
-            gc.collect()
-            gc.disable()
-            try:
-                await load(clients * 3)
-            finally:
-                left = gc.collect()
-                gc.enable()
-            figures.garbage_per_request.append(left / (clients * 3))
-
-            started: list[float] = []
-
-            def timed(phase: str, info: dict[str, Any]) -> None:
-                if phase == "start":
-                    started.append(time.perf_counter())
-                elif started:
-                    figures.add_pause(time.perf_counter() - started.pop())
-
-            gc.collect()
-            gc.callbacks.append(timed)
-            cpu = cpu_now()
-            try:
-                await load(requests)
-            finally:
-                figures.cpu_s += cpu_now() - cpu
-                gc.callbacks.remove(timed)
-            figures.requests += requests
+        gc.collect()
+        gc.callbacks.append(timed)
+        cpu = cpu_now()
+        try:
+            await send_mix(client, world, requests, clients, offset)
+        finally:
+            figures.cpu_s += cpu_now() - cpu
+            gc.callbacks.remove(timed)
+        figures.requests += requests
 
 
 def main() -> None:
@@ -157,25 +119,18 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="turns per configuration")
     args = parser.parse_args()
 
-    os.environ.update({"LTSA_ENV": "production", **UNLIMITED_RATE})
-    folder = Path(tempfile.mkdtemp(prefix="bench-garbage-"))
-    world = write_world(folder, args.workers)
-    report, server = bulk_load(folder, Path(tempfile.mkdtemp(prefix="bench-neo4j-")), keep_running=True)
-    assert server is not None
     figures = {name: Figures() for name, _, _ in CONFIGURATIONS}
     default_threshold = gc.get_threshold()
-    try:
+    with fresh_graph(args.workers) as (world, uri):
         # Untimed: a fresh Neo4j JVM compiles for its first few thousand statements.
-        asyncio.run(
-            run_configuration(report.uri, world, AcyclicExecutionContext, 700, 3000, 10, 0, Figures())
-        )
+        asyncio.run(run_configuration(uri, world, AcyclicExecutionContext, 700, 3000, 10, 0, Figures()))
         for round_ in range(args.rounds):
             order = CONFIGURATIONS if round_ % 2 == 0 else tuple(reversed(CONFIGURATIONS))
             for name, execution_context, threshold in order:
                 offset = (round_ * 7919) % len(world.worker_ids)
                 asyncio.run(
                     run_configuration(
-                        report.uri,
+                        uri,
                         world,
                         execution_context,
                         threshold,
@@ -186,8 +141,6 @@ def main() -> None:
                     )
                 )
                 gc.set_threshold(*default_threshold)
-    finally:
-        server.stop()
 
     first = figures[CONFIGURATIONS[0][0]]
     print(
