@@ -19,7 +19,6 @@ Per setting: CPU per request (client included), items per statement, requests/s,
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import sys
 import time
@@ -29,7 +28,15 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from benchmarks.in_process_mix import client_of, cpu_now, fresh_graph, graphql_endpoint, send_mix  # noqa: E402
+from benchmarks.in_process_mix import (  # noqa: E402
+    client_of,
+    cpu_now,
+    fresh_graph,
+    graphql_endpoint,
+    mix_arguments,
+    send_mix,
+    turns,
+)
 from gateway.app import create_app  # noqa: E402
 from gateway.coalesce import ReadCoalescer  # noqa: E402
 from graph.connection import Neo4jSettings  # noqa: E402
@@ -82,27 +89,16 @@ async def run_setting(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--workers", type=int, default=5000, help="synthetic workers (each with a spouse)")
-    parser.add_argument("--requests", type=int, default=4000, help="timed requests per setting and round")
-    parser.add_argument("--clients", type=int, default=10, help="concurrent clients")
-    parser.add_argument("--rounds", type=int, default=2, help="turns per setting")
-    args = parser.parse_args()
-
+    args = mix_arguments(__doc__, requests=4000, clients=10)
     figures = {name: Figures() for name, *_ in SETTINGS}
     with fresh_graph(args.workers) as (world, uri):
         # Untimed: a fresh Neo4j JVM compiles for its first few thousand statements.
         asyncio.run(run_setting(uri, world, ReadCoalescer(), 3000, args.clients, 0, Figures()))
-        for round_ in range(args.rounds):
-            order = SETTINGS if round_ % 2 == 0 else tuple(reversed(SETTINGS))
-            for name, hold_back, cap, max_hold_s in order:
-                coalescer = ReadCoalescer(max_batch=cap, hold_back=hold_back, max_hold_s=max_hold_s)
-                offset = (round_ * 7919) % len(world.worker_ids)
-                asyncio.run(
-                    run_setting(uri, world, coalescer, args.requests, args.clients, offset, figures[name])
-                )
+        for (name, hold_back, cap, max_hold_s), offset in turns(SETTINGS, args.rounds, world):
+            coalescer = ReadCoalescer(max_batch=cap, hold_back=hold_back, max_hold_s=max_hold_s)
+            asyncio.run(
+                run_setting(uri, world, coalescer, args.requests, args.clients, offset, figures[name])
+            )
 
     first = figures[SETTINGS[0][0]]
     print(

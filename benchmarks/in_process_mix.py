@@ -7,15 +7,17 @@ round robin through httpx's ASGI transport (so the client shares the process and
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import resource
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import httpx
 from starlette.applications import Starlette
@@ -29,8 +31,28 @@ from graph.bulk_import import bulk_load  # noqa: E402
 from tests.auth_tokens import headers  # noqa: E402
 from tests.gateway_world import World, write_world  # noqa: E402
 
+Setting = TypeVar("Setting")
 KINDS = ("person", "search", "neighbourhood")
 ROLE = {"person": "app", "search": "app", "neighbourhood": "investigator"}  # the least role each needs
+
+
+def mix_arguments(doc: str | None, *, requests: int, clients: int) -> argparse.Namespace:
+    """``--workers``, ``--requests``, ``--clients`` and ``--rounds`` from the command line."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--workers", type=int, default=5000, help="synthetic workers (each with a spouse)")
+    parser.add_argument("--requests", type=int, default=requests, help="timed requests per setting and round")
+    parser.add_argument("--clients", type=int, default=clients, help="concurrent clients")
+    parser.add_argument("--rounds", type=int, default=2, help="turns per setting")
+    return parser.parse_args()
+
+
+def turns(settings: Sequence[Setting], rounds: int, world: World) -> Iterator[tuple[Setting, int]]:
+    """(setting, offset into the workers): each setting once per round, the order reversed from one round
+    to the next (a shared box's load drifts), each round on other workers."""
+    for round_ in range(rounds):
+        order = settings if round_ % 2 == 0 else tuple(reversed(settings))
+        for setting in order:
+            yield setting, (round_ * 7919) % len(world.worker_ids)
 
 
 def cpu_now() -> float:

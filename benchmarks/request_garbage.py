@@ -19,7 +19,6 @@ and CPU per request; with ratios to the first configuration.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import gc
 import sys
@@ -33,7 +32,15 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from benchmarks.in_process_mix import client_of, cpu_now, fresh_graph, graphql_endpoint, send_mix  # noqa: E402
+from benchmarks.in_process_mix import (  # noqa: E402
+    client_of,
+    cpu_now,
+    fresh_graph,
+    graphql_endpoint,
+    mix_arguments,
+    send_mix,
+    turns,
+)
 from gateway.app import YOUNG_COLLECTION_THRESHOLD, create_app  # noqa: E402
 from gateway.execution import AcyclicExecutionContext  # noqa: E402
 from gateway.schema.build import GatewaySchema  # noqa: E402
@@ -110,37 +117,18 @@ async def run_configuration(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--workers", type=int, default=5000, help="synthetic workers (each with a spouse)")
-    parser.add_argument("--requests", type=int, default=3000, help="timed requests per configuration/round")
-    parser.add_argument("--clients", type=int, default=50, help="concurrent clients")
-    parser.add_argument("--rounds", type=int, default=2, help="turns per configuration")
-    args = parser.parse_args()
-
+    args = mix_arguments(__doc__, requests=3000, clients=50)
     figures = {name: Figures() for name, _, _ in CONFIGURATIONS}
     default_threshold = gc.get_threshold()
     with fresh_graph(args.workers) as (world, uri):
         # Untimed: a fresh Neo4j JVM compiles for its first few thousand statements.
         asyncio.run(run_configuration(uri, world, AcyclicExecutionContext, 700, 3000, 10, 0, Figures()))
-        for round_ in range(args.rounds):
-            order = CONFIGURATIONS if round_ % 2 == 0 else tuple(reversed(CONFIGURATIONS))
-            for name, execution_context, threshold in order:
-                offset = (round_ * 7919) % len(world.worker_ids)
-                asyncio.run(
-                    run_configuration(
-                        uri,
-                        world,
-                        execution_context,
-                        threshold,
-                        args.requests,
-                        args.clients,
-                        offset,
-                        figures[name],
-                    )
-                )
-                gc.set_threshold(*default_threshold)
+        for (name, context, threshold), offset in turns(CONFIGURATIONS, args.rounds, world):
+            figure = figures[name]
+            asyncio.run(
+                run_configuration(uri, world, context, threshold, args.requests, args.clients, offset, figure)
+            )
+            gc.set_threshold(*default_threshold)
 
     first = figures[CONFIGURATIONS[0][0]]
     print(
