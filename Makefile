@@ -45,11 +45,11 @@ $(IMPORTER_CDS): $(LAUNCHER) | $(STAMP)
 
 # The federation router (Hive Gateway) and the pages, both from committed npm lockfiles.
 $(ROUTER): deploy/router/package-lock.json
-	cd deploy/router && npm ci --no-audit --no-fund --loglevel=error
+	scripts/npm-ci.sh deploy/router
 	touch $@
 
 web/node_modules/.package-lock.json: web/package-lock.json
-	cd web && npm ci --no-audit --no-fund --loglevel=error
+	scripts/npm-ci.sh web
 
 $(WEB_STAMP): web/node_modules/.package-lock.json web/package-lock.json $(WEB_SOURCES)
 	cd web && npm run --silent typecheck && npm run --silent build
