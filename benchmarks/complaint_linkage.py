@@ -16,13 +16,13 @@ on a shared machine.
 from __future__ import annotations
 
 import argparse
-import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
 
 import pandas as pd
+from scratch import scratch_dir
 
 from linkage.engine import LinkConfig
 from linkage.evaluate import evaluate_linked
@@ -61,7 +61,7 @@ def before_issue_4() -> LinkConfig:
 def _inputs(args: argparse.Namespace) -> tuple[Path, Path]:
     if args.canonical:
         return args.canonical, args.truth
-    root = Path(tempfile.mkdtemp(prefix="ltsa-complaints-"))
+    root = scratch_dir("ltsa-complaints-")
     generate(args.people, args.seed, root / "silos")
     run_ingest(root / "silos" / "manifest.toml", root / "ingest")
     return root / "ingest" / "canonical.parquet", root / "silos" / "truth.parquet"
@@ -86,7 +86,7 @@ def main() -> None:
     args = parser.parse_args()
     canonical, truth = _inputs(args)
     complaints = int((pd.read_parquet(canonical, columns=["source"])["source"] == "pengaduan").sum())
-    work = Path(tempfile.mkdtemp(prefix="ltsa-complaint-links-"))
+    work = scratch_dir("ltsa-complaint-links-")
     runs = {
         name: _run(canonical, truth, config, work / name)
         for name, config in (

@@ -44,7 +44,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -58,6 +57,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT))
 
 from benchmarks.http_load import Connection, Response  # noqa: E402
+from benchmarks.scratch import scratch_dir  # noqa: E402
 from graph.bulk_import import bulk_load  # noqa: E402
 from graph.connection import Neo4jSettings, connect  # noqa: E402
 from graph.local_server import free_port  # noqa: E402
@@ -389,7 +389,7 @@ def main() -> None:
 
     with ExitStack() as stack:
         started = time.perf_counter()
-        folder = Path(tempfile.mkdtemp(prefix="bench-linked-"))
+        folder = scratch_dir("bench-linked-")
         if args.neo4j_uri:
             uri = args.neo4j_uri
             neo4j_pids: tuple[int, ...] = ()  # an external Neo4j's CPU is not ours to read
@@ -397,7 +397,7 @@ def main() -> None:
             world = load_world(driver, folder, workers=args.workers)
         else:
             world = write_world(folder, args.workers)
-            data_dir = Path(tempfile.mkdtemp(prefix="bench-neo4j-"))
+            data_dir = scratch_dir("bench-neo4j-")
             report, server = bulk_load(
                 folder, data_dir, keep_running=True, page_cache_mib=args.page_cache_mib
             )

@@ -28,7 +28,6 @@ import multiprocessing
 import os
 import resource
 import shutil
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,6 +35,7 @@ from pathlib import Path
 from neo4j import Driver
 from rich.console import Console
 from rich.table import Table
+from scratch import scratch_dir
 
 from graph.bulk_csv import write_import_files
 from graph.bulk_image import build_image
@@ -59,9 +59,7 @@ def benchmark_driver(page_cache_mib: int, heap: str) -> Iterator[tuple[Driver, s
         finally:
             driver.close()
         return
-    server = LocalNeo4j(
-        data_dir=Path(tempfile.mkdtemp(prefix="satu-atap-bench-")), page_cache_mib=page_cache_mib, heap=heap
-    )
+    server = LocalNeo4j(data_dir=scratch_dir("satu-atap-bench-"), page_cache_mib=page_cache_mib, heap=heap)
     server.start()
     driver = connect(Neo4jSettings.from_env(uri=server.uri))
     try:
@@ -121,7 +119,7 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    work = Path(tempfile.mkdtemp(prefix="satu-atap-bench-linked-"))
+    work = scratch_dir("satu-atap-bench-linked-")
     batched_dir = args.linked or _synthetic(work / "batched", args.workers)
     baseline_dir = _synthetic(work / "baseline", args.baseline_workers)
     with benchmark_driver(args.page_cache_mib, args.heap) as (driver, server):

@@ -11,15 +11,14 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 from graph_load import benchmark_driver
 from neo4j import Driver
 from rich.console import Console
 from rich.table import Table
+from scratch import scratch_dir
 
 from graph.load import load_linked
 from graph.queries.coverage import coverage_gap
@@ -65,7 +64,7 @@ def main() -> None:
     with benchmark_driver(args.page_cache_mib, args.heap) as (driver, server):
         if not args.no_load:
             rows, workers = synthetic_population(args.workers)
-            load_linked(driver, write_linked(Path(tempfile.mkdtemp()) / "linked", rows, workers))
+            load_linked(driver, write_linked(scratch_dir("bench-graph-queries-") / "linked", rows, workers))
         people = _person_ids(driver, 2 * args.repeat, seed=11)
         starts, ends = iter(people), iter(reversed(people))
         rng = random.Random(5)

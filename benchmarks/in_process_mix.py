@@ -12,7 +12,6 @@ import asyncio
 import os
 import resource
 import sys
-import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -26,6 +25,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT))
 
 from benchmarks.gateway_vs_neo4j_graphql import GATEWAY_QUERIES, UNLIMITED_RATE, variables  # noqa: E402
+from benchmarks.scratch import scratch_dir  # noqa: E402
 from gateway.graphql_app import GatewayGraphQL  # noqa: E402
 from graph.bulk_import import bulk_load  # noqa: E402
 from tests.auth_tokens import headers  # noqa: E402
@@ -65,9 +65,9 @@ def cpu_now() -> float:
 def fresh_graph(workers: int) -> Iterator[tuple[World, str]]:
     """(world, bolt uri): the synthetic world bulk loaded into a fresh embedded Neo4j, stopped after."""
     os.environ.update({"LTSA_ENV": "production", **UNLIMITED_RATE})
-    folder = Path(tempfile.mkdtemp(prefix="bench-world-"))
+    folder = scratch_dir("bench-world-")
     world = write_world(folder, workers)
-    report, server = bulk_load(folder, Path(tempfile.mkdtemp(prefix="bench-neo4j-")), keep_running=True)
+    report, server = bulk_load(folder, scratch_dir("bench-neo4j-"), keep_running=True)
     assert server is not None
     try:
         yield world, report.uri

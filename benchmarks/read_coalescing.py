@@ -17,7 +17,6 @@ import argparse
 import asyncio
 import resource
 import sys
-import tempfile
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
@@ -26,6 +25,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT))
 
 from benchmarks.gateway_vs_neo4j_graphql import cpu_seconds, settle  # noqa: E402
+from benchmarks.scratch import scratch_dir  # noqa: E402
 from gateway.runner import CypherRunner  # noqa: E402
 from gateway.schema.topology import CAPTION_PROPERTIES  # noqa: E402
 from graph.bulk_import import bulk_load  # noqa: E402
@@ -88,9 +88,9 @@ def main() -> None:
     parser.add_argument("--tasks", type=int, default=4, help="concurrent senders")
     args = parser.parse_args()
 
-    folder = Path(tempfile.mkdtemp(prefix="bench-coalesce-"))
+    folder = scratch_dir("bench-coalesce-")
     world = write_world(folder, args.workers)
-    report, server = bulk_load(folder, Path(tempfile.mkdtemp(prefix="bench-neo4j-")), keep_running=True)
+    report, server = bulk_load(folder, scratch_dir("bench-neo4j-"), keep_running=True)
     assert server is not None and server.process is not None
     neo4j = (server.process.pid,)
     ids = world.worker_ids

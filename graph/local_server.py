@@ -201,14 +201,5 @@ class LocalNeo4j:
             proc.wait(10)
 
 
-def start_local(data_dir: Path | None = None, **options: object) -> LocalNeo4j:
-    """Start a local Neo4j (in a temporary folder unless ``data_dir`` is given)."""
-    if data_dir is None:
-        data_dir = Path(tempfile.mkdtemp(prefix="satu-atap-neo4j-"))
-    server = LocalNeo4j(data_dir=data_dir, **options)  # type: ignore[arg-type]
-    server.start()
-    return server
-
-
 def default_data_dir() -> Path:
     return Path(os.environ.get("LTSA_NEO4J_DATA", PROJECT_ROOT / "var" / "neo4j"))

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from neo4j import Driver
@@ -15,12 +13,13 @@ from graph.local_server import LocalNeo4j
 
 
 @pytest.fixture(scope="session")
-def neo4j_server() -> Iterator[LocalNeo4j | None]:
+def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalNeo4j | None]:
     """The local server started for this test run, or None when NEO4J_URI points elsewhere."""
     if os.environ.get("NEO4J_URI"):
         yield None
         return
-    server = LocalNeo4j(data_dir=Path(tempfile.mkdtemp(prefix="satu-atap-test-neo4j-")))
+    # Under pytest's base temp, which keeps the last three runs: a store per run left in /tmp added up.
+    server = LocalNeo4j(data_dir=tmp_path_factory.mktemp("neo4j"))
     server.start()
     try:
         yield server

@@ -6,7 +6,6 @@ import os
 import socket
 import subprocess
 import sys
-import tempfile
 import textwrap
 import time
 from pathlib import Path
@@ -77,9 +76,9 @@ def test_unroutable_uri_fails_within_timeout() -> None:
     assert time.monotonic() - started < 12
 
 
-def test_no_orphaned_java_when_parent_is_killed() -> None:
+def test_no_orphaned_java_when_parent_is_killed(tmp_path: Path) -> None:
     """A test process that dies by SIGKILL must not leave its Neo4j behind."""
-    marker_dir = Path(tempfile.mkdtemp(prefix="satu-atap-orphan-"))
+    marker_dir = tmp_path
     script = textwrap.dedent(
         f"""
         import sys, time
