@@ -15,8 +15,14 @@ spouse: ``--workers 50000`` is 100k persons). A fresh embedded Neo4j gets it thr
     .venv/bin/python benchmarks/gateway_vs_neo4j_graphql.py --workers 50000 --requests 600  # 100k persons
     .venv/bin/python benchmarks/gateway_vs_neo4j_graphql.py --levels 1,10 --skip-peer
     .venv/bin/python benchmarks/gateway_vs_neo4j_graphql.py --gateway-processes 2
+    .venv/bin/python benchmarks/gateway_vs_neo4j_graphql.py --deployment apart,together --peer-processes 1,2
     .venv/bin/python benchmarks/gateway_vs_neo4j_graphql.py --kinds search --levels 1  # one kind's cost
     git archive HEAD | tar -x -C /tmp/before   # then: … --baseline-root /tmp/before (before vs after)
+
+``--deployment``: the two subgraphs served apart (a server each, as the router sees them in
+production) or together (one server answering for both at /registry/graphql and /linkage/graphql).
+Each client keeps one keep-alive connection per server, as an HTTP client pools them per origin.
+``--peer-processes 2`` also runs the peer as a node:cluster of two workers.
 
 The gateway wants a token: each query is sent as the least role allowed to ask it, signed with the
 test secret (tests/auth_tokens.py), and the gateway's per-subject rate limit is lifted for the run.
@@ -50,6 +56,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -88,6 +95,7 @@ PEER_QUERIES = {
         candidateId matchWeight left { key } right { key } } }""",
 }
 KINDS = tuple(GATEWAY_QUERIES)
+SUBGRAPH_PATHS = ("/registry/graphql", "/linkage/graphql")
 PEER = "neo4j-graphql"
 # The least role the gateway lets ask each query, no X-Purpose: identifiers come back masked and no
 # audit event is written (an unmasked read would add one audit write per request the peer never does).
@@ -206,24 +214,26 @@ def process(cmd: list[str], env: dict[str, str], cwd: Path, probe: str) -> Itera
         proc.wait(30)
 
 
-def gateway(uri: str, subgraph: str, processes: int, root: Path = PROJECT_ROOT) -> tuple[str, Any]:
-    """A gateway subgraph served from the source tree ``root`` (its ``gateway`` and ``graph`` packages
-    are imported from there: uvicorn runs in it)."""
+def gateway(uri: str, subgraphs: str, processes: int, root: Path = PROJECT_ROOT) -> tuple[str, Any]:
+    """Gateway subgraphs (``registry``, ``linkage`` or both: ``registry,linkage``) served by one uvicorn
+    from the source tree ``root`` (its ``gateway`` and ``graph`` packages are imported from there:
+    uvicorn runs in it); returns the server's URL (each subgraph at ``/<name>/graphql``)."""
     port = free_port()
     cmd = [sys.executable, "-m", "uvicorn", "--factory", "gateway.app:create_app", "--port", str(port)]
     cmd += ["--log-level", "warning", "--workers", str(processes)]
-    env = {"NEO4J_URI": uri, "LTSA_SUBGRAPH": subgraph, "LTSA_ENV": "production", **AUTH_ENV}
+    env = {"NEO4J_URI": uri, "LTSA_SUBGRAPH": subgraphs, "LTSA_ENV": "production", **AUTH_ENV}
     env |= UNLIMITED_RATE
     url = f"http://127.0.0.1:{port}"
-    return f"{url}/graphql", process(cmd, env, root, f"{url}/healthz")
+    return url, process(cmd, env, root, f"{url}/healthz")
 
 
-def peer(uri: str) -> tuple[str, Any]:
+def peer(uri: str, processes: int = 1) -> tuple[str, Any]:
     if not (PEER_DIR / "node_modules").is_dir():
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=PEER_DIR, check=True)
     port = free_port()
     url = f"http://127.0.0.1:{port}/graphql"
-    return url, process(["node", "server.mjs"], {"NEO4J_URI": uri, "PORT": str(port)}, PEER_DIR, url)
+    env = {"NEO4J_URI": uri, "PORT": str(port), "PROCESSES": str(processes)}
+    return url, process(["node", "server.mjs"], env, PEER_DIR, url)
 
 
 def variables(kind: str, i: int, world: World) -> dict[str, Any]:
@@ -258,10 +268,10 @@ async def drive(
 
     async def ask(connections: dict[str, Connection], kind: str, i: int) -> Response:
         body = {"query": system.queries[kind], "variables": variables(kind, i, world)}
-        url = system.urls[kind]
-        if url not in connections:
-            connections[url] = Connection(url)
-        return await connections[url].post(body, system.headers.get(kind, {}))
+        url = urlsplit(system.urls[kind])
+        if url.netloc not in connections:  # one keep-alive connection per client and server (origin)
+            connections[url.netloc] = Connection(system.urls[kind])
+        return await connections[url.netloc].post(body, system.headers.get(kind, {}), url.path)
 
     async def client(connections: dict[str, Connection]) -> None:
         nonlocal errors
@@ -277,7 +287,8 @@ async def drive(
                 errors += 1
 
     # One keep-alive connection per client and server (the gateway's candidates come from the linkage
-    # subgraph), opened by a warm-up request each before the clock starts.
+    # subgraph: another server when the subgraphs are deployed apart), opened by a warm-up request each
+    # before the clock starts.
     pools: list[dict[str, Connection]] = [{} for _ in range(clients)]
     for n, connections in enumerate(pools):
         for kind in dict.fromkeys(mix):
@@ -365,6 +376,14 @@ def main() -> None:
     parser.add_argument(
         "--gateway-processes", default="1", help="uvicorn workers per subgraph; a list (1,2): a gateway each"
     )
+    parser.add_argument(
+        "--deployment",
+        default="apart",
+        help="apart (a server per subgraph), together (one serving both), or both: apart,together",
+    )
+    parser.add_argument(
+        "--peer-processes", default="1", help="Node processes of the peer (node:cluster); a list: 1,2"
+    )
     parser.add_argument("--kinds", default=",".join(KINDS), help="the mix: some of " + ", ".join(KINDS))
     parser.add_argument("--warmup", type=int, default=3000, help="untimed requests per system, first")
     parser.add_argument("--baseline-root", type=Path, help="also a gateway from this tree: before vs after")
@@ -380,6 +399,12 @@ def main() -> None:
     if not set(mix) <= set(KINDS):
         parser.error(f"--kinds: choose among {', '.join(KINDS)}")
     process_counts = [int(x) for x in args.gateway_processes.split(",")]
+    deployments = args.deployment.split(",")
+    peer_counts = [int(x) for x in args.peer_processes.split(",")]
+    if 1 not in peer_counts and not args.skip_peer:
+        parser.error("--peer-processes: the ratios are against the one-process peer; include 1")
+    if not set(deployments) <= {"apart", "together"}:
+        parser.error("--deployment: apart, together or apart,together")
     if args.rounds < 1 or args.requests < args.rounds:
         parser.error("--rounds must be at least 1 and at most --requests")
     if args.neo4j_uri and not args.wipe:
@@ -417,19 +442,26 @@ def main() -> None:
         if args.baseline_root:
             roots["baseline"] = args.baseline_root.resolve()
         for label, root in roots.items():
-            for count in process_counts:
+            for deployment, count in ((d, c) for d in deployments for c in process_counts):
                 # One after the other: a free port is only taken once its server listens on it.
-                registry_url, registry = gateway(uri, "registry", count, root)
-                registry_pid = stack.enter_context(registry)
-                linkage_url, linkage = gateway(uri, "linkage", count, root)
-                linkage_pid = stack.enter_context(linkage)
-                urls = {**dict.fromkeys(KINDS, registry_url), "candidates": linkage_url}
-                name = label if len(process_counts) == 1 else f"{label}-{count}p"
-                systems.append(System(name, urls, GATEWAY_QUERIES, tokens, (registry_pid, linkage_pid)))
-        if not args.skip_peer:
-            peer_url, peer_process = peer(uri)
+                if deployment == "apart":
+                    registry_url, registry = gateway(uri, "registry", count, root)
+                    linkage_url, linkage = gateway(uri, "linkage", count, root)
+                    pids = (stack.enter_context(registry), stack.enter_context(linkage))
+                else:  # one server answering for both subgraphs
+                    registry_url, both = gateway(uri, "registry,linkage", count, root)
+                    linkage_url, pids = registry_url, (stack.enter_context(both),)
+                # Apart, each server's /graphql (a baseline tree may predate /<subgraph>/graphql).
+                paths = ("/graphql", "/graphql") if deployment == "apart" else SUBGRAPH_PATHS
+                urls = {**dict.fromkeys(KINDS, registry_url + paths[0]), "candidates": linkage_url + paths[1]}
+                name = label + (f"-{deployment}" if len(deployments) > 1 else "")
+                name += f"-{count}p" if len(process_counts) > 1 else ""
+                systems.append(System(name, urls, GATEWAY_QUERIES, tokens, pids))
+        for count in [] if args.skip_peer else peer_counts:
+            peer_url, peer_process = peer(uri, count)
             peer_pid = stack.enter_context(peer_process)
-            systems.append(System(PEER, dict.fromkeys(KINDS, peer_url), PEER_QUERIES, {}, (peer_pid,)))
+            name = PEER if count == 1 else f"{PEER}-{count}p"
+            systems.append(System(name, dict.fromkeys(KINDS, peer_url), PEER_QUERIES, {}, (peer_pid,)))
 
         # Warmed up at the highest level: some statements only appear under load (the gateway sends
         # concurrent requests' reads as one batched statement), and Neo4j plans each new statement text

@@ -58,10 +58,14 @@ class Connection:
             self._reader, self._writer = await asyncio.open_connection(self.host, self.port)
         return self._reader, self._writer
 
-    async def post(self, body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
+    async def post(
+        self, body: dict[str, Any], headers: dict[str, str] | None = None, path: str | None = None
+    ) -> Response:
+        """``path`` (default: the URL's) lets one connection carry requests to several paths of its host,
+        as an HTTP client's pool keeps one connection per origin."""
         payload = json.dumps(body, separators=(",", ":")).encode()
         head = [
-            f"POST {self.path} HTTP/1.1",
+            f"POST {path or self.path} HTTP/1.1",
             f"Host: {self.host}:{self.port}",
             "Content-Type: application/json",
             "Accept: application/json",

@@ -1,9 +1,15 @@
-"""The ASGI application of one subgraph: GraphQL at ``/graphql``, ``/healthz``, ``/readyz``, ``/metrics``.
+"""The ASGI application of one or more subgraphs: GraphQL, ``/healthz``, ``/readyz``, ``/metrics``.
+
+Each subgraph it serves answers at ``/<subgraph>/graphql``; ``/graphql`` is the first one named (the
+only one, as usually deployed). Serving both subgraphs in one process is for a small box: on two cores
+the mix of the benchmark ran at 1.25x the throughput at one client (0.83 -> 1.04 of the peer), because
+alternating between two idle Python processes left both cold (docs/benchmarks.md, ninth session). They
+still deploy apart as well: the router sees two subgraph URLs either way.
 
 One async Neo4j driver per process, created at start-up and closed at shutdown. Configuration comes
-from the environment: ``NEO4J_*`` (graph.connection), ``LTSA_SUBGRAPH`` (registry | linkage, default
-registry), ``LTSA_ENV`` (production switches GraphiQL off) and the observability variables
-(``LTSA_METRICS``, ``LTSA_LOG_FORMAT``, … — gateway.observability.settings).
+from the environment: ``NEO4J_*`` (graph.connection), ``LTSA_SUBGRAPH`` (registry | linkage, or both
+comma-separated; default registry), ``LTSA_ENV`` (production switches GraphiQL off) and the
+observability variables (``LTSA_METRICS``, ``LTSA_LOG_FORMAT``, … — gateway.observability.settings).
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ import asyncio
 import contextlib
 import gc
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Final
 
 import neo4j
@@ -46,12 +52,22 @@ async def neo4j_status(driver: neo4j.AsyncDriver, timeout_s: float) -> tuple[boo
     return True, "ok"
 
 
-def subgraph_from_env() -> Subgraph:
-    name = os.environ.get("LTSA_SUBGRAPH", "registry")
-    for known in SUBGRAPHS:
-        if name == known:
-            return known
-    raise ValueError(f"LTSA_SUBGRAPH must be one of {', '.join(SUBGRAPHS)}, got {name!r}")
+def subgraphs_named(names: str) -> tuple[Subgraph, ...]:
+    """``registry``, ``linkage`` or both comma-separated (in the order given) as subgraphs."""
+    chosen: list[Subgraph] = []
+    for name in (part.strip() for part in names.split(",")):
+        known = next((s for s in SUBGRAPHS if s == name), None)
+        if known is None or known in chosen:
+            raise ValueError(f"choose {' or '.join(SUBGRAPHS)}, or both comma-separated; got {names!r}")
+        chosen.append(known)
+    return tuple(chosen)
+
+
+def subgraphs_from_env() -> tuple[Subgraph, ...]:
+    try:
+        return subgraphs_named(os.environ.get("LTSA_SUBGRAPH", "registry"))
+    except ValueError as exc:
+        raise ValueError(f"LTSA_SUBGRAPH: {exc}") from None
 
 
 def is_production() -> bool:
@@ -65,28 +81,35 @@ def _is_open(path: str) -> bool:
 
 def create_app(
     settings: Neo4jSettings | None = None,
-    subgraph: Subgraph | None = None,
+    subgraph: Subgraph | Sequence[Subgraph] | None = None,
     auth: AuthSettings | None = None,
     security: SecuritySettings | None = None,
     observability: Observability | None = None,
 ) -> Starlette:
     settings = settings or Neo4jSettings.from_env()
-    subgraph = subgraph or subgraph_from_env()
+    if subgraph is None:
+        subgraphs = subgraphs_from_env()
+    else:
+        subgraphs = (subgraph,) if isinstance(subgraph, str) else tuple(subgraph)
+        subgraphs = subgraphs_named(",".join(subgraphs))  # the same check as the environment's
+    served = "+".join(subgraphs)
     verifier = TokenVerifier(auth or AuthSettings.from_env())  # no token configuration: no start
     security = security or SecuritySettings.from_env()
-    observability = observability or Observability.from_env(service_name=f"satu-atap-{subgraph}")
+    observability = observability or Observability.from_env(service_name=f"satu-atap-{served}")
     observability.configure_logging()  # also installs the identifier scrubbing on the handler
-    schema = build_schema(subgraph, production=is_production(), security=security)
     coalescer = ReadCoalescer()  # one per app: concurrent requests' top-level reads share statements
-    observability.instrument(schema)
-    graphql = GatewayGraphQL(
-        schema,
-        settings.database,
-        graphiql=not is_production(),
-        observer=observability.cypher_observer,
-        read_retry_s=settings.connect_timeout_s,  # the driver's own retry window (graph.connection)
-        coalescer=coalescer,
-    )
+    endpoints: dict[Subgraph, GatewayGraphQL] = {}
+    for name in subgraphs:
+        schema = build_schema(name, production=is_production(), security=security)
+        observability.instrument(schema)
+        endpoints[name] = GatewayGraphQL(
+            schema,
+            settings.database,
+            graphiql=not is_production(),
+            observer=observability.cypher_observer,
+            read_retry_s=settings.connect_timeout_s,  # the driver's own retry window (graph.connection)
+            coalescer=coalescer,
+        )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -118,7 +141,7 @@ def create_app(
         return JSONResponse(
             {
                 "status": "ok",
-                "subgraph": subgraph,
+                "subgraph": served,
                 "neo4j": {"connected": connected, "uri": settings.uri, "detail": detail},
             }
         )
@@ -136,7 +159,11 @@ def create_app(
     routes = [
         Route("/healthz", healthz),
         Route("/readyz", readyz),
-        Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/graphql", endpoints[subgraphs[0]], methods=["GET", "POST"]),
+        *(
+            Route(f"/{name}/graphql", endpoint, methods=["GET", "POST"])
+            for name, endpoint in endpoints.items()
+        ),
         *observability.routes(settings.database),  # /metrics unless LTSA_METRICS=off
         *page_routes(),  # /review, /explore, /coverage, /login (gateway.pages)
     ]

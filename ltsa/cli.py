@@ -52,7 +52,11 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     subgraph: Annotated[
-        str, typer.Option(help="Which GraphQL subgraph to serve: registry or linkage.")
+        str,
+        typer.Option(
+            help="Which GraphQL subgraph to serve: registry or linkage, or both in one process "
+            "(registry,linkage: each at /<subgraph>/graphql)."
+        ),
     ] = "registry",
     log_format: Annotated[
         str | None,
@@ -71,12 +75,14 @@ def serve(
     """
     import os
 
-    from gateway.schema.build import SUBGRAPHS
+    from gateway.app import subgraphs_named
 
     from .demo import serve_gateway
 
-    if subgraph not in SUBGRAPHS:
-        raise typer.BadParameter(f"choose one of {', '.join(SUBGRAPHS)}", param_hint="--subgraph")
+    try:
+        subgraphs_named(subgraph)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--subgraph") from exc
     if log_format is not None and log_format not in ("json", "text"):
         raise typer.BadParameter("choose json or text", param_hint="--log-format")
     # Read by gateway.app.create_app (gateway.observability.settings checks the level's name).
