@@ -2,9 +2,9 @@
 
 Each subgraph it serves answers at ``/<subgraph>/graphql``; ``/graphql`` is the first one named (the
 only one, as usually deployed). Serving both subgraphs in one process is for a small box: on two cores
-the mix of the benchmark ran at 1.25x the throughput at one client (0.83 -> 1.04 of the peer), because
-alternating between two idle Python processes left both cold (docs/benchmarks.md, ninth session). They
-still deploy apart as well: the router sees two subgraph URLs either way.
+the benchmark mix at one client went from 0.76-0.81 of the peer's throughput apart to 0.95-1.07, as
+alternating between two idle Python processes had left each cold (docs/benchmarks.md, ninth session).
+They still deploy apart as well: the router sees two subgraph URLs either way.
 
 One async Neo4j driver per process, created at start-up and closed at shutdown. Configuration comes
 from the environment: ``NEO4J_*`` (graph.connection), ``LTSA_SUBGRAPH`` (registry | linkage, or both

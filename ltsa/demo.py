@@ -46,7 +46,8 @@ def _schema_ready(settings: Neo4jSettings) -> None:
 
 
 def serve_gateway(host: str, port: int) -> None:
-    """One subgraph (``LTSA_SUBGRAPH``) over NEO4J_URI or a local Neo4j; the schema is applied first."""
+    """The subgraph(s) named in ``LTSA_SUBGRAPH`` over NEO4J_URI or a local Neo4j; the schema is applied
+    first."""
     with neo4j_settings() as settings:
         _schema_ready(settings)
         console.print(f"[bold green]Satu Atap[/] gateway on http://{host}:{port}  (health: /healthz)")
