@@ -446,8 +446,9 @@ def main() -> None:
                 # One after the other: a free port is only taken once its server listens on it.
                 if deployment == "apart":
                     registry_url, registry = gateway(uri, "registry", count, root)
+                    registry_pid = stack.enter_context(registry)
                     linkage_url, linkage = gateway(uri, "linkage", count, root)
-                    pids = (stack.enter_context(registry), stack.enter_context(linkage))
+                    pids = (registry_pid, stack.enter_context(linkage))
                 else:  # one server answering for both subgraphs
                     registry_url, both = gateway(uri, "registry,linkage", count, root)
                     linkage_url, pids = registry_url, (stack.enter_context(both),)
