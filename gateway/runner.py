@@ -11,6 +11,13 @@ The driver retries only managed transactions, so the runner retries reads itself
 repeat) on the errors the driver calls retryable, within the same window the driver gets
 (``NEO4J_CONNECT_TIMEOUT``); after that a lost database is ``DatabaseUnavailable``. Writes (the audit
 trail, steward decisions) stay managed transactions, committed before the response.
+
+Every statement must be answered within ``answer_within_s`` (the server's own statement limit,
+``LTSA_CYPHER_TIMEOUT``, plus a grace period), or it fails as ``DatabaseUnavailable``: a Neo4j that
+stopped answering without closing the connection (a frozen process, a lost host) must not hold a
+request forever. One timer per statement does this; Neo4j's ``connection.recv_timeout_seconds`` hint
+would make the driver arm one per socket read, at a seventh of a statement's CPU, so our servers do
+not send it (``server.bolt.connection_keep_alive_for_requests=OFF``, ``deploy/``).
 """
 
 from __future__ import annotations
@@ -24,20 +31,21 @@ import neo4j
 from neo4j import AsyncDriver, AsyncManagedTransaction, NotificationMinimumSeverity
 
 from graph.queries.gateway_io import Row, row_of
-from graph.timeouts import bounded, bounded_query
+from graph.timeouts import bounded, bounded_query, cypher_timeout_s
 
 from .observability.cypher import UNAVAILABLE, UNOBSERVED, CypherObserver
 
 T = TypeVar("T")
 DEFAULT_READ_RETRY_S: Final = 10.0  # as graph.connection's default connect timeout
 FIRST_RETRY_DELAY_S: Final = 0.1
+ANSWER_GRACE_S: Final = 5.0  # beyond the server's statement limit, before an answer counts as lost
 
 # Errors meaning "the database is not there" (as opposed to a bad statement, which is a bug).
 UNAVAILABLE_ERRORS = (
     neo4j.exceptions.ServiceUnavailable,
     neo4j.exceptions.SessionExpired,
     neo4j.exceptions.DriverError,
-    OSError,
+    OSError,  # TimeoutError too: a statement's deadline
 )
 
 
@@ -53,11 +61,13 @@ class CypherRunner:
         observer: CypherObserver = UNOBSERVED,
         *,
         read_retry_s: float = DEFAULT_READ_RETRY_S,
+        answer_within_s: float | None = None,
     ) -> None:
         self.driver = driver
         self.database = database
         self.observer = observer
         self.read_retry_s = read_retry_s
+        self.answer_within_s = answer_within_s or cypher_timeout_s() + ANSWER_GRACE_S
         self.round_trips = 0
 
     async def read(self, statement: str, params: Mapping[str, Any]) -> list[Row]:
@@ -68,13 +78,19 @@ class CypherRunner:
                 return [row_of(record) for record in await self._auto_commit(statement, params)]
             except UNAVAILABLE_ERRORS as exc:
                 observed.outcome = UNAVAILABLE
-                raise DatabaseUnavailable(f"the graph database is unavailable: {exc}") from exc
+                raise self._lost(exc) from exc
 
     def shared(self) -> CypherRunner:
         """A runner for a statement sent on behalf of several requests (``gateway.coalesce``): the
         same database, retry window and observer, its own round-trip count (each request counts the
         statement it needed itself)."""
-        return CypherRunner(self.driver, self.database, self.observer, read_retry_s=self.read_retry_s)
+        return CypherRunner(
+            self.driver,
+            self.database,
+            self.observer,
+            read_retry_s=self.read_retry_s,
+            answer_within_s=self.answer_within_s,
+        )
 
     async def _auto_commit(self, statement: str, params: Mapping[str, Any]) -> list[neo4j.Record]:
         """One read statement as an auto-commit transaction, repeated while the error is retryable."""
@@ -82,7 +98,7 @@ class CypherRunner:
         delay = FIRST_RETRY_DELAY_S
         while True:
             try:
-                async with self._session(neo4j.READ_ACCESS) as session:
+                async with asyncio.timeout(self.answer_within_s), self._session(neo4j.READ_ACCESS) as session:
                     result = await session.run(bounded_query(statement), dict(params))
                     return [record async for record in result]
             except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError) as exc:
@@ -90,6 +106,11 @@ class CypherRunner:
                     raise
             await asyncio.sleep(delay)
             delay *= 2
+
+    def _lost(self, exc: BaseException) -> DatabaseUnavailable:
+        if isinstance(exc, TimeoutError):  # the statement's own deadline (asyncio.timeout) passed
+            return DatabaseUnavailable(f"the graph database did not answer within {self.answer_within_s:g} s")
+        return DatabaseUnavailable(f"the graph database is unavailable: {exc}")
 
     def _session(self, access_mode: str) -> neo4j.AsyncSession:
         # Server notifications (e.g. "property does not exist yet" on an empty graph) are not errors
@@ -108,15 +129,16 @@ class CypherRunner:
                 return await query(self._auto_commit, *args, **kwargs)
             except UNAVAILABLE_ERRORS as exc:
                 observed.outcome = UNAVAILABLE
-                raise DatabaseUnavailable(f"the graph database is unavailable: {exc}") from exc
+                raise self._lost(exc) from exc
 
     async def write(self, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
         """Run ``work`` in one write transaction (retried as a whole on transient errors)."""
         self.round_trips += 1
         async with self.observer.statement("write", getattr(work, "__qualname__", "write")) as observed:
             try:
-                async with self._session(neo4j.WRITE_ACCESS) as session:
-                    return await session.execute_write(bounded(work))
+                async with asyncio.timeout(self.answer_within_s):
+                    async with self._session(neo4j.WRITE_ACCESS) as session:
+                        return await session.execute_write(bounded(work))
             except UNAVAILABLE_ERRORS as exc:
                 observed.outcome = UNAVAILABLE
-                raise DatabaseUnavailable(f"the graph database is unavailable: {exc}") from exc
+                raise self._lost(exc) from exc

@@ -79,6 +79,9 @@ def test_neo4j_is_the_official_community_image_with_volumes_and_memory(compose: 
         "NEO4J_server_memory_pagecache_size",
     }
     assert neo4j["deploy"]["resources"]["limits"]["memory"]
+    # The gateway bounds statements itself; the hint would cost a timer task per driver read.
+    # Quoted in the file: a bare OFF is YAML's false.
+    assert neo4j["environment"]["NEO4J_server_bolt_connection__keep__alive__for__requests"] == "OFF"
 
 
 @pytest.mark.parametrize("subgraph", SUBGRAPHS)

@@ -212,6 +212,8 @@ def test_neo4j_is_one_community_replica_on_a_persistent_volume(docs: list[Manife
     assert env["NEO4J_AUTH"]["value"] == "neo4j/$(DB_PASSWORD)"
     assert env["DB_PASSWORD"]["valueFrom"]["secretKeyRef"]["name"] == "satu-atap-neo4j"
     assert {"NEO4J_server_memory_heap_max__size", "NEO4J_server_memory_pagecache_size"} <= set(env)
+    # No read-timeout hint (the gateway bounds each statement): the string OFF, not YAML's false.
+    assert env["NEO4J_server_bolt_connection__keep__alive__for__requests"]["value"] == "OFF"
 
 
 @pytest.mark.parametrize("subgraph", ["registry", "linkage"])

@@ -85,6 +85,10 @@ public final class LocalNeo4j {
         String password = setting("neo4j.password", "NEO4J_LOCAL_PASSWORD", "");
         long pageCacheMiB = Long.parseLong(setting("neo4j.pagecache", "NEO4J_LOCAL_PAGECACHE", "64"));
         long txTimeout = Long.parseLong(setting("neo4j.txtimeout", "NEO4J_LOCAL_TX_TIMEOUT", "0"));
+        // OFF: no connection.recv_timeout_seconds hint (below). ALL, Neo4j's default, only for the
+        // benchmark that measures what the hint costs a driver.
+        BoltConnector.KeepAliveRequestType keepAlive = BoltConnector.KeepAliveRequestType.valueOf(
+                setting("neo4j.keepalive", "NEO4J_LOCAL_KEEPALIVE", "OFF"));
         Files.createDirectories(data);
 
         DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(data)
@@ -96,6 +100,10 @@ public final class LocalNeo4j {
                 .setConfig(GraphDatabaseSettings.auth_enabled, !password.isEmpty())
                 .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(pageCacheMiB))
                 .setConfig(GraphDatabaseSettings.transaction_timeout, java.time.Duration.ofSeconds(txTimeout))
+                // No connection.recv_timeout_seconds hint: with it, the Python driver wraps every socket
+                // read in a task with its own timer (six per statement), a seventh of the gateway's
+                // CPU per Cypher statement. The gateway bounds each statement itself instead.
+                .setConfig(BoltConnector.connection_keep_alive_type, keepAlive)
                 // Netty waits this many seconds for stray tasks on each of its two Bolt event-loop
                 // groups before they close: ~10 s of every stop, after the databases are already shut.
                 .setConfig(org.neo4j.configuration.GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0)
