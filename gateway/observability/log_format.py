@@ -85,6 +85,11 @@ class _StdoutHandler(logging.StreamHandler):
 def configure_logging(log_format: LogFormat, level: int) -> logging.Handler:
     """One handler on the root logger writing ``log_format`` lines to stdout (replacing an earlier
     one of ours, so building the app twice does not print every line twice)."""
+    # No format of ours prints thread or process names, and collecting them is part of every record
+    # (the logging HOWTO's "Optimization" section): the access line costs less without them.
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
     root = logging.getLogger()
     for handler in [h for h in root.handlers if h.get_name() == HANDLER_NAME]:
         root.removeHandler(handler)

@@ -7,10 +7,13 @@ from typing import Final, Literal
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.types import ExecutionContext
 
 from ..documents import document_caches
 from ..execution import AcyclicExecutionContext
+from ..extension_hooks import ClassifiedHooksRunner
 from ..extensions import CypherRoundTrips
 from ..privacy.audit_trail import AuditTrail
 from ..security.stack import ExtensionFactory, SecuritySettings, hardening_extensions
@@ -36,7 +39,13 @@ def _extensions(production: bool, security: SecuritySettings | None) -> list[Ext
 
 
 class GatewaySchema(strawberry.federation.Schema):
-    """Logs only unexpected errors: a refused argument or a steward conflict is an answer, not a fault."""
+    """Logs only unexpected errors: a refused argument or a steward conflict is an answer, not a fault.
+    Extension hooks are classified once per extension class (``gateway.extension_hooks``)."""
+
+    def create_extensions_runner(
+        self, execution_context: ExecutionContext, extensions: list[SchemaExtension]
+    ) -> SchemaExtensionsRunner:
+        return ClassifiedHooksRunner(execution_context=execution_context, extensions=extensions)
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
