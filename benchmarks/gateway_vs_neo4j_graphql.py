@@ -221,6 +221,8 @@ def gateway(uri: str, subgraphs: str, processes: int, root: Path = PROJECT_ROOT)
     port = free_port()
     cmd = [sys.executable, "-m", "uvicorn", "--factory", "gateway.app:create_app", "--port", str(port)]
     cmd += ["--log-level", "warning", "--workers", str(processes)]
+    if (root / "gateway" / "http_protocol.py").exists():  # as ``ltsa serve`` (a baseline may predate it)
+        cmd += ["--http", "gateway.http_protocol:WholeResponses"]
     env = {"NEO4J_URI": uri, "LTSA_SUBGRAPH": subgraphs, "LTSA_ENV": "production", **AUTH_ENV}
     env |= UNLIMITED_RATE
     url = f"http://127.0.0.1:{port}"

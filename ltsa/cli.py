@@ -113,7 +113,13 @@ def _serve_workers(host: str, port: int, workers: int) -> None:
         _schema_ready(settings)
         os.environ["NEO4J_URI"] = settings.uri  # the workers' create_app reads it (a local server too)
         uvicorn.run(
-            "gateway.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning"
+            "gateway.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+            http="gateway.http_protocol:WholeResponses",  # a response in one send (gateway.http_protocol)
         )
 
 

@@ -22,6 +22,7 @@ from rich.table import Table
 from gateway.app import create_app
 from gateway.auth.dev_tokens import mint_token
 from gateway.auth.principal import Role
+from gateway.http_protocol import WholeResponses
 from graph.connection import Neo4jSettings, connect
 from graph.schema import apply_schema
 from linkage.synth import generate
@@ -52,7 +53,7 @@ def serve_gateway(host: str, port: int) -> None:
         _schema_ready(settings)
         console.print(f"[bold green]Satu Atap[/] gateway on http://{host}:{port}  (health: /healthz)")
         console.print(f"Neo4j: {settings.uri}")
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", http=WholeResponses)
 
 
 def _dev_secret(work_dir: Path) -> str:
