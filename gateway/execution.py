@@ -21,6 +21,8 @@ from typing import Any
 from graphql.type.definition import GraphQLResolveInfoHelpers
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from .leaf_fields import PlainLeafFields
+
 
 class AcyclicExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -41,3 +43,8 @@ def _alive(context: weakref.ref[AcyclicExecutionContext]) -> AcyclicExecutionCon
     if execution is None:
         raise RuntimeError("the GraphQL execution these helpers belong to has finished")
     return execution
+
+
+class GatewayExecutionContext(AcyclicExecutionContext, PlainLeafFields):
+    """The execution context of both subgraphs: freed at once, plain leaf fields read directly
+    (``gateway.leaf_fields``)."""

@@ -12,7 +12,7 @@ from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.types import ExecutionContext
 
 from ..documents import document_caches
-from ..execution import AcyclicExecutionContext
+from ..execution import GatewayExecutionContext
 from ..extension_hooks import ClassifiedHooksRunner
 from ..extensions import CypherRoundTrips
 from ..privacy.audit_trail import AuditTrail
@@ -68,7 +68,7 @@ def build_schema(
             types=[Person, SourceRecord, Agency, Employer, Region],
             extensions=_extensions(production, security),
             federation_version=FEDERATION_VERSION,
-            execution_context_class=AcyclicExecutionContext,  # freed by reference counting
+            execution_context_class=GatewayExecutionContext,  # gateway.execution
         )
     if subgraph == "linkage":
         return GatewaySchema(
@@ -77,6 +77,6 @@ def build_schema(
             types=[LinkedPerson, SourceRecordReference],
             extensions=_extensions(production, security),
             federation_version=FEDERATION_VERSION,
-            execution_context_class=AcyclicExecutionContext,  # freed by reference counting
+            execution_context_class=GatewayExecutionContext,  # gateway.execution
         )
     raise ValueError(f"unknown subgraph {subgraph!r}; choose one of {', '.join(SUBGRAPHS)}")
