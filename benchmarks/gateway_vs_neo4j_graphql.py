@@ -215,15 +215,13 @@ def process(cmd: list[str], env: dict[str, str], cwd: Path, probe: str) -> Itera
 
 
 def gateway(uri: str, subgraphs: str, processes: int, root: Path = PROJECT_ROOT) -> tuple[str, Any]:
-    """Gateway subgraphs (``registry``, ``linkage`` or both: ``registry,linkage``) served by one uvicorn
-    from the source tree ``root`` (its ``gateway`` and ``graph`` packages are imported from there:
-    uvicorn runs in it); returns the server's URL (each subgraph at ``/<name>/graphql``)."""
+    """Gateway subgraphs (``registry``, ``linkage`` or both: ``registry,linkage``) served as ``ltsa serve``
+    serves them (``processes`` workers), from the source tree ``root`` (its packages are imported from
+    there: the server runs in it); returns the server's URL (each subgraph at ``/<name>/graphql``)."""
     port = free_port()
-    cmd = [sys.executable, "-m", "uvicorn", "--factory", "gateway.app:create_app", "--port", str(port)]
-    cmd += ["--log-level", "warning", "--workers", str(processes)]
-    if (root / "gateway" / "http_protocol.py").exists():  # as ``ltsa serve`` (a baseline may predate it)
-        cmd += ["--http", "gateway.http_protocol:WholeResponses"]
-    env = {"NEO4J_URI": uri, "LTSA_SUBGRAPH": subgraphs, "LTSA_ENV": "production", **AUTH_ENV}
+    cmd = [sys.executable, "-m", "ltsa.cli", "serve", "--subgraph", subgraphs, "--port", str(port)]
+    cmd += ["--workers", str(processes)]  # log level as in production: INFO, an access line a request
+    env = {"NEO4J_URI": uri, "LTSA_ENV": "production", **AUTH_ENV}
     env |= UNLIMITED_RATE
     url = f"http://127.0.0.1:{port}"
     return url, process(cmd, env, root, f"{url}/healthz")

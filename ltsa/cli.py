@@ -98,13 +98,14 @@ def serve(
 
 
 def _serve_workers(host: str, port: int, workers: int) -> None:
-    """``workers`` uvicorn processes on one port; each builds its app from the environment.
+    """``workers`` processes on one port, connections dealt round robin (``gateway.workers``); each
+    builds its app from the environment.
 
     One Python process runs one request's Python at a time; more processes use more cores.
     """
     import os
 
-    import uvicorn
+    from gateway.workers import serve
 
     from .demo import _schema_ready
     from .neo4j_runtime import neo4j_settings
@@ -112,12 +113,12 @@ def _serve_workers(host: str, port: int, workers: int) -> None:
     with neo4j_settings() as settings:
         _schema_ready(settings)
         os.environ["NEO4J_URI"] = settings.uri  # the workers' create_app reads it (a local server too)
-        uvicorn.run(
+        serve(
             "gateway.app:create_app",
-            factory=True,
             host=host,
             port=port,
             workers=workers,
+            factory=True,
             log_level="warning",
             http="gateway.http_protocol:WholeResponses",  # a response in one send (gateway.http_protocol)
         )
