@@ -3,7 +3,9 @@
 Everything a request pays before and after its resolvers — HTTP, the middleware (request id, body
 limit, auth, rate limit), Strawberry's view and extension hooks, validation, the access log line — is
 in this figure; the mix of ``gateway_vs_neo4j_graphql.py`` adds Neo4j and the resolvers on top. The
-server runs as ``ltsa serve`` runs it, with no database behind it (the query reads none); N clients
+server runs as ``ltsa serve`` runs one process (uvicorn with ``gateway.http_protocol``, production
+settings), but started with uvicorn's command line: there is no database behind it (the query reads
+none), and ``ltsa serve`` would first apply the schema to one. N clients
 on keep-alive connections send the query as the ``app`` role. With ``--baseline-root`` a server from
 another source tree (``git archive <rev> | tar -x -C /tmp/before``) takes turns with this one.
 
@@ -17,16 +19,30 @@ import asyncio
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from benchmarks.gateway_vs_neo4j_graphql import cpu_seconds, gateway  # noqa: E402
+from benchmarks.gateway_vs_neo4j_graphql import UNLIMITED_RATE, cpu_seconds, process  # noqa: E402
 from benchmarks.http_load import Connection  # noqa: E402
-from tests.auth_tokens import headers  # noqa: E402
+from graph.local_server import free_port  # noqa: E402
+from tests.auth_tokens import AUTH_ENV, headers  # noqa: E402
 
 NO_DATABASE = "bolt://127.0.0.1:1"  # nothing listens there; the query never asks
 QUERY = {"query": "{ __typename }"}
+
+
+def gateway(root: Path) -> tuple[str, Any]:
+    """The registry subgraph from source tree ``root``, one process, no database; (URL, server)."""
+    port = free_port()
+    cmd = [sys.executable, "-m", "uvicorn", "--factory", "gateway.app:create_app", "--port", str(port)]
+    cmd += ["--log-level", "warning"]
+    if (root / "gateway" / "http_protocol.py").exists():  # as ltsa serve (a baseline may predate it)
+        cmd += ["--http", "gateway.http_protocol:WholeResponses"]
+    env = {"NEO4J_URI": NO_DATABASE, "LTSA_SUBGRAPH": "registry", "LTSA_ENV": "production", **AUTH_ENV}
+    url = f"http://127.0.0.1:{port}"
+    return url, process(cmd, env | UNLIMITED_RATE, root, f"{url}/healthz")
 
 
 async def drive(url: str, pid: int, clients: int, requests: int) -> tuple[float, float]:
@@ -71,7 +87,7 @@ def main() -> None:
     figures: dict[str, list[tuple[float, float]]] = {name: [] for name in roots}
     for _ in range(args.rounds):
         for name, root in roots.items():
-            url, server = gateway(NO_DATABASE, "registry", 1, root=root)
+            url, server = gateway(root)
             with server as pid:
                 figures[name].append(asyncio.run(drive(url, pid, args.clients, args.requests)))
     print(f"{'system':10} {'clients':>7} {'req/s':>9} {'cpu ms/req':>11}   (best round of {args.rounds})")
