@@ -374,7 +374,9 @@ def main() -> None:
     parser.add_argument("--wipe", action="store_true", help="allow deleting everything in --neo4j-uri")
     parser.add_argument("--skip-peer", action="store_true", help="only the gateway")
     parser.add_argument(
-        "--gateway-processes", default="1", help="uvicorn workers per subgraph; a list (1,2): a gateway each"
+        "--gateway-processes",
+        default="1",
+        help="worker processes per server (ltsa serve --workers); a list (1,2): a gateway each",
     )
     parser.add_argument(
         "--deployment",

@@ -17,12 +17,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, NamedTuple
+from weakref import WeakKeyDictionary
 
 from graphql import (
     GraphQLField,
     GraphQLLeafType,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLSchema,
     Undefined,
     is_leaf_type,
 )
@@ -38,9 +40,10 @@ class PlainLeaf(NamedTuple):
     nullable: bool
 
 
-# (schema, parent type, field) → its plan, or None when the field goes the general way. Both subgraph
-# schemas live for the process; there are a few hundred fields.
-_PLANS: dict[tuple[int, str, str], PlainLeaf | None] = {}
+# Per schema, (parent type, field) → its plan, or None when the field goes the general way. Held
+# weakly: a schema built and dropped (tests build many) takes its plans with it, and none is ever
+# found for another schema with the same type and field names.
+_PLANS: WeakKeyDictionary[GraphQLSchema, dict[tuple[str, str], PlainLeaf | None]] = WeakKeyDictionary()
 
 
 def plain_leaf(field_def: GraphQLField) -> PlainLeaf | None:
@@ -59,6 +62,10 @@ def plain_leaf(field_def: GraphQLField) -> PlainLeaf | None:
 
 
 class PlainLeafFields(StrawberryGraphQLCoreExecutionContext):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.leaf_plans = _PLANS.setdefault(self.schema, {})  # once per execution, not per field
+
     def execute_field(
         self,
         parent_type: GraphQLObjectType,
@@ -68,12 +75,12 @@ class PlainLeafFields(StrawberryGraphQLCoreExecutionContext):
         position_context: Any,
     ) -> Any:
         node = field_details_list[0].node
-        key = (id(self.schema), parent_type.name, node.name.value)
+        key = (parent_type.name, node.name.value)
         try:
-            plan = _PLANS[key]
+            plan = self.leaf_plans[key]
         except KeyError:
             field_def = self.schema.get_field(parent_type, node.name.value)
-            plan = _PLANS[key] = plain_leaf(field_def) if field_def else None
+            plan = self.leaf_plans[key] = plain_leaf(field_def) if field_def else None
         middleware = self.middleware_manager  # Strawberry always passes one, often with no middleware
         if plan is not None and not node.arguments and not (middleware and middleware.middlewares):
             value = plan.read(source, plan.python_name)
