@@ -32,6 +32,7 @@ from graph.connection import Neo4jSettings, async_driver
 from .auth.middleware import is_health_path
 from .auth.settings import AuthSettings
 from .auth.verify import TokenVerifier
+from .bolt import BoltReader, Credentials, lean_address
 from .coalesce import ReadCoalescer
 from .graphql_app import GatewayGraphQL
 from .observability.log_format import adopt_server_loggers
@@ -50,6 +51,23 @@ async def neo4j_status(driver: neo4j.AsyncDriver, timeout_s: float) -> tuple[boo
     except (TimeoutError, neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError) as exc:
         return False, f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     return True, "ok"
+
+
+def read_client(settings: Neo4jSettings, env: dict[str, str] | None = None) -> BoltReader | None:
+    """The lean Bolt reader for the gateway's reads (``gateway.bolt``), or None: the driver reads.
+
+    ``LTSA_READ_CLIENT``: ``bolt`` (default) uses it when ``NEO4J_URI`` is plain ``bolt://``; routing
+    and TLS URIs (``neo4j://``, ``bolt+s://``, …) read through the driver, which implements them.
+    ``driver`` always reads through the driver."""
+    choice = (os.environ if env is None else env).get("LTSA_READ_CLIENT", "bolt").strip() or "bolt"
+    if choice not in ("bolt", "driver"):
+        raise ValueError(f"LTSA_READ_CLIENT must be bolt or driver, got {choice!r}")
+    address = lean_address(settings.uri)
+    if choice == "driver" or address is None:
+        return None
+    return BoltReader(
+        *address, Credentials(settings.user, settings.password), connect_timeout_s=settings.connect_timeout_s
+    )
 
 
 def subgraphs_named(names: str) -> tuple[Subgraph, ...]:
@@ -115,6 +133,7 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         adopt_server_loggers()  # uvicorn configured its loggers after create_app; route them through ours
         app.state.driver = async_driver(settings)
+        app.state.reader = read_client(settings)
         app.state.coalescer = coalescer  # its figures: statements sent against items asked
         # What start-up built (schema, driver, imported modules: ~120k objects) lives as long as the
         # process, yet every full collection walked it: a ~60 ms pause of every request in flight.
@@ -133,6 +152,8 @@ def create_app(
         finally:
             gc.set_threshold(*thresholds)
             gc.unfreeze()
+            if app.state.reader is not None:
+                await app.state.reader.close()
             await app.state.driver.close()
 
     async def healthz(request: Request) -> JSONResponse:

@@ -49,8 +49,9 @@ class GatewayGraphQL(GraphQL[RequestContext, None]):
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> RequestContext:
         assert isinstance(request, Request)  # no subscriptions: HTTP only
+        state = request.app.state
         runner = CypherRunner(
-            request.app.state.driver, self.database, self.observer, read_retry_s=self.read_retry_s
+            state.driver, self.database, self.observer, read_retry_s=self.read_retry_s, reader=state.reader
         )
         return RequestContext(request=request, runner=runner, coalescer=self.coalescer)
 

@@ -7,6 +7,8 @@ runner's ``CypherObserver`` (metrics and trace spans, ``gateway.observability.cy
 
 Reads run as auto-commit transactions: one RUN+PULL exchange with Neo4j instead of BEGIN, RUN+PULL and
 COMMIT — a person read took ~10 ms as a managed transaction and ~3 ms auto-committed on the 2-core box.
+They go through the app's lean Bolt reader (``gateway.bolt``) when it has one, a fifth of the driver's
+CPU per statement, else through driver sessions.
 The driver retries only managed transactions, so the runner retries reads itself (a read is safe to
 repeat) on the errors the driver calls retryable, within the same window the driver gets
 (``NEO4J_CONNECT_TIMEOUT``); after that a lost database is ``DatabaseUnavailable``. Writes (the audit
@@ -33,6 +35,7 @@ from neo4j import AsyncDriver, AsyncManagedTransaction, NotificationMinimumSever
 from graph.queries.gateway_io import Row, row_of
 from graph.timeouts import bounded, bounded_query, cypher_timeout_s
 
+from .bolt import BoltReader
 from .observability.cypher import UNAVAILABLE, UNOBSERVED, CypherObserver
 
 T = TypeVar("T")
@@ -62,12 +65,15 @@ class CypherRunner:
         *,
         read_retry_s: float = DEFAULT_READ_RETRY_S,
         answer_within_s: float | None = None,
+        reader: BoltReader | None = None,
     ) -> None:
         self.driver = driver
         self.database = database
         self.observer = observer
         self.read_retry_s = read_retry_s
-        self.answer_within_s = answer_within_s or cypher_timeout_s() + ANSWER_GRACE_S
+        self.statement_timeout_s = cypher_timeout_s()
+        self.answer_within_s = answer_within_s or self.statement_timeout_s + ANSWER_GRACE_S
+        self.reader = reader  # reads go through it when set (gateway.bolt), else the driver's sessions
         self.round_trips = 0
 
     async def read(self, statement: str, params: Mapping[str, Any]) -> list[Row]:
@@ -75,6 +81,8 @@ class CypherRunner:
         self.round_trips += 1
         async with self.observer.statement("read", "read", statement) as observed:
             try:
+                if self.reader is not None:
+                    return await self._auto_commit(statement, params, plain=True)  # type: ignore[return-value]
                 return [row_of(record) for record in await self._auto_commit(statement, params)]
             except UNAVAILABLE_ERRORS as exc:
                 observed.outcome = UNAVAILABLE
@@ -90,17 +98,28 @@ class CypherRunner:
             self.observer,
             read_retry_s=self.read_retry_s,
             answer_within_s=self.answer_within_s,
+            reader=self.reader,
         )
 
-    async def _auto_commit(self, statement: str, params: Mapping[str, Any]) -> list[neo4j.Record]:
-        """One read statement as an auto-commit transaction, repeated while the error is retryable."""
+    async def _auto_commit(
+        self, statement: str, params: Mapping[str, Any], plain: bool = False
+    ) -> list[neo4j.Record]:
+        """One read statement as an auto-commit transaction, repeated while the error is retryable.
+        ``plain`` (the reader only): plain rows (``gateway_io.row_of``'s) instead of records."""
         deadline = time.monotonic() + self.read_retry_s
         delay = FIRST_RETRY_DELAY_S
         while True:
             try:
-                async with asyncio.timeout(self.answer_within_s), self._session(neo4j.READ_ACCESS) as session:
-                    result = await session.run(bounded_query(statement), dict(params))
-                    return [record async for record in result]
+                async with asyncio.timeout(self.answer_within_s):
+                    if self.reader is not None:
+                        answer = self.reader.rows if plain else self.reader.read
+                        return await answer(  # type: ignore[return-value]
+                            statement, params, database=self.database, timeout_s=self.statement_timeout_s
+                        )
+                    async with self._session(neo4j.READ_ACCESS) as session:
+                        query = bounded_query(statement, self.statement_timeout_s)
+                        result = await session.run(query, dict(params))
+                        return [record async for record in result]
             except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError) as exc:
                 if not exc.is_retryable() or time.monotonic() + delay > deadline:
                     raise

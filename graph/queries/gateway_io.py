@@ -8,11 +8,14 @@ transaction itself (``gateway_steward``), loading and export a sync ``Driver`` (
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import date, datetime
 from typing import Any, Final
 
+import neo4j.exceptions
 import neo4j.graph
 import neo4j.time
+from neo4j._codec.hydration import BrokenHydrationObject
 
 Row = dict[str, Any]
 ReadCypher = Callable[[str, Mapping[str, Any]], Awaitable[list[Row]]]
@@ -20,7 +23,8 @@ ReadCypher = Callable[[str, Mapping[str, Any]], Awaitable[list[Row]]]
 
 # Most values of a row are scalars the driver already hands over as Python objects: one set lookup
 # answers them (the isinstance chain below cost ~7% of a loaded gateway's CPU when every value took it).
-_SCALARS: Final = frozenset({str, int, float, bool, type(None)})
+# Python dates arrive already native from the gateway's Bolt reader (gateway.bolt.wire).
+_SCALARS: Final = frozenset({str, int, float, bool, type(None), date, datetime})
 
 
 def native(value: Any) -> Any:
@@ -43,9 +47,16 @@ def native(value: Any) -> Any:
         raise TypeError(f"a gateway read returns maps, not a {type(value).__name__}: project it")
     if isinstance(value, list):
         return [native(v) for v in value]
+    if isinstance(value, BrokenHydrationObject):  # as a ``neo4j.Record`` refuses to hand one over
+        raise neo4j.exceptions.BrokenRecordError(f"a value could not be read: {value.error}") from value.error
     return value
 
 
 def row_of(record: neo4j.Record) -> Row:
     """A record as a plain row in one walk (``native(record.data())`` would walk every value twice)."""
     return {key: native(value) for key, value in zip(record.keys(), record, strict=True)}
+
+
+def plain_row(keys: Sequence[str], values: Sequence[Any]) -> Row:
+    """A row from a record's keys and values, as ``row_of`` makes it of a ``neo4j.Record``."""
+    return {key: native(value) for key, value in zip(keys, values, strict=True)}
