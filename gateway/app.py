@@ -6,10 +6,12 @@ the benchmark mix at one client went from 0.76-0.81 of the peer's throughput apa
 alternating between two idle Python processes had left each cold (docs/benchmarks.md, ninth session).
 They still deploy apart as well: the router sees two subgraph URLs either way.
 
-One async Neo4j driver per process, created at start-up and closed at shutdown. Configuration comes
-from the environment: ``NEO4J_*`` (graph.connection), ``LTSA_SUBGRAPH`` (registry | linkage, or both
-comma-separated; default registry), ``LTSA_ENV`` (production switches GraphiQL off) and the
-observability variables (``LTSA_METRICS``, ``LTSA_LOG_FORMAT``, … — gateway.observability.settings).
+One async Neo4j driver per process (writes, readiness) and one Bolt read client (``gateway.bolt``, for
+reads on a plain ``bolt://`` URI), created at start-up and closed at shutdown. Configuration comes
+from the environment: ``NEO4J_*`` (graph.connection), ``LTSA_READ_CLIENT`` (bolt | driver),
+``LTSA_SUBGRAPH`` (registry | linkage, or both comma-separated; default registry), ``LTSA_ENV``
+(production switches GraphiQL off) and the observability variables (``LTSA_METRICS``,
+``LTSA_LOG_FORMAT``, … — gateway.observability.settings).
 """
 
 from __future__ import annotations
