@@ -3,9 +3,9 @@
 It replaced the driver for the gateway's reads, so what row mappers and the runner rely on is checked
 against the driver itself: records and plain rows (values and their types), exception classes and
 codes, the server's statement timeout. Then the reader's own: connections reused and bounded, a
-failed, cancelled or dropped one never reused, bounded waits, a frozen server survived, and the app
-answering GraphQL byte for byte as with the driver. (One file past 400 lines: every test compares
-with the driver through the same helpers.)
+failed, cancelled or dropped one never reused, bounded waits, and the app answering GraphQL byte for
+byte as with the driver. A frozen server: ``test_gateway_statement_deadline.py``, for both clients.
+(One file past 400 lines: every test compares with the driver through the same helpers.)
 """
 
 from __future__ import annotations
@@ -13,9 +13,7 @@ from __future__ import annotations
 import asyncio
 import datetime
 import json
-import os
 import re
-import signal
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
@@ -33,9 +31,9 @@ from starlette.testclient import TestClient
 from benchmarks.gateway_vs_neo4j_graphql import GATEWAY_QUERIES, GATEWAY_ROLES, KINDS, variables
 from gateway.app import create_app
 from gateway.bolt import BoltReader, Credentials, lean_address
-from gateway.runner import CypherRunner, DatabaseUnavailable
+from gateway.runner import CypherRunner
 from graph.connection import Neo4jSettings, async_driver
-from graph.local_server import LocalNeo4j, free_port
+from graph.local_server import free_port
 from graph.queries.gateway_io import row_of
 from graph.timeouts import timed_out
 from tests.auth_tokens import auth_settings, headers
@@ -394,42 +392,6 @@ def test_a_connection_the_server_dropped_while_idle_is_not_used_again(
                 await driver.close()
 
     asyncio.run(scenario())
-
-
-def test_a_frozen_server_fails_the_read_then_the_same_runner_reads_again(tmp_path: Path) -> None:
-    # Its own server: freezing the session's would stall every test sharing it.
-    server = LocalNeo4j(data_dir=tmp_path / "neo4j")
-    server.start()
-    assert server.process is not None
-    pid = server.process.pid
-    try:
-        settings = Neo4jSettings.from_env(uri=server.uri)
-
-        async def scenario() -> tuple[list[dict[str, Any]], str, list[dict[str, Any]], int]:
-            driver = async_driver(settings)
-            async with reader_of(settings) as reader:
-                runner = CypherRunner(driver, "neo4j", answer_within_s=1.0, reader=reader)
-                try:
-                    before = await runner.read("RETURN 1 AS answer", {})
-                    os.kill(pid, signal.SIGSTOP)
-                    try:
-                        with pytest.raises(DatabaseUnavailable) as lost:
-                            await runner.read("RETURN 2 AS answer", {})
-                    finally:
-                        os.kill(pid, signal.SIGCONT)
-                    after = await runner.read("RETURN 3 AS answer", {})
-                    return before, str(lost.value), after, reader.opened
-                finally:
-                    await driver.close()
-
-        before, error, after, opened = asyncio.run(scenario())
-    finally:
-        os.kill(pid, signal.SIGCONT)  # never leave a stopped JVM behind, whatever failed
-        server.stop()
-    assert before == [{"answer": 1}]
-    assert error == "the graph database did not answer within 1 s"
-    assert after == [{"answer": 3}]
-    assert opened == 2  # the abandoned connection was not trusted again
 
 
 def test_a_waiter_cancelled_as_it_is_woken_passes_the_free_slot_on(
