@@ -7,7 +7,7 @@ runner's ``CypherObserver`` (metrics and trace spans, ``gateway.observability.cy
 
 Reads run as auto-commit transactions: one RUN+PULL exchange with Neo4j instead of BEGIN, RUN+PULL and
 COMMIT — a person read took ~10 ms as a managed transaction and ~3 ms auto-committed on the 2-core box.
-They go through the app's lean Bolt reader (``gateway.bolt``) when it has one, a fifth of the driver's
+They go through the app's lean Bolt reader (``gateway.bolt``) when it has one, 0.2–0.3× the driver's
 CPU per statement, else through driver sessions.
 The driver retries only managed transactions, so the runner retries reads itself (a read is safe to
 repeat) on the errors the driver calls retryable, within the same window the driver gets
